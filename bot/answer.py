@@ -1,0 +1,227 @@
+"""Questions in, `Answer`s out: retrieve, pick quotes and passages, group by speaker, date them.
+
+The same pipeline serves the Telegram bot, `python -m bot.ask` and the tests; nothing here
+imports Telegram. Quotes come from records found at build time, so a quote's text is always a
+slice of its stored article, never re-typed.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.question import WEEKDAYS, Question, parse, weekday_date
+from bot.schema import Answer, ArticleRef, CorpusInfo, DateMention, PassageItem, QuoteItem
+from index import store
+from index.config import IndexSettings
+from index.quotes import Quote, speaker_matches
+from index.search import ArticleMeta, Hit, Mode, QuoteRecord, SearchIndex
+
+MIN_COSINE = 0.30  # below this the best passage is not about the question (all-MiniLM-L6-v2)
+DEPTH = 40  # chunks retrieved before quotes and passages are picked
+PER_SPEAKER = 3  # quotes per speaker in "who said what", so several voices fit on a screen
+
+NO_ANSWER = "The corpus has no answer to that: no article I have is about it."
+
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
+
+
+@dataclass
+class _Scored:
+    record: QuoteRecord
+    score: float
+
+
+class Answerer:
+    """Holds the model and one index generation; `reload_if_changed` swaps generations."""
+
+    def __init__(self, settings: IndexSettings, index: SearchIndex, embedder) -> None:
+        self.settings = settings
+        self.index = index
+        self.embedder = embedder
+        self._reload_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: IndexSettings | None = None, embedder=None) -> Answerer:
+        settings = settings or IndexSettings()
+        index = SearchIndex.open(settings)
+        if embedder is None:
+            from index.embed import Embedder
+
+            embedder = Embedder(index.manifest.model, settings.embedding_precision,
+                                settings.embedding_batch_size)
+        return cls(settings, index, embedder)
+
+    def reload_if_changed(self) -> bool:
+        """Open the operator's newest generation, if any, and swap it in whole."""
+        with self._reload_lock:
+            live = store.current_generation(self.settings.index_dir)
+            if live is None or live == self.index.generation:
+                return False
+            self.index = SearchIndex.open(self.settings)  # one reference swap: atomic for readers
+            return True
+
+    def corpus_info(self) -> CorpusInfo:
+        index = self.index
+        dates = [a.date for a in index.articles]
+        return CorpusInfo(
+            articles=len(index.articles), chunks=index.manifest.counts["chunks"],
+            quotes=index.manifest.counts["quotes"], sources=index.sources,
+            first_date=min(dates, default=None), last_date=max(dates, default=None),
+            built_at=index.manifest.built_at, model=index.manifest.model)
+
+    # --- the pipeline ---------------------------------------------------------------------
+
+    def ask(self, question: str, k: int = 5, previous: str | None = None,
+            mode: Mode = "hybrid") -> Answer:
+        index = self.index  # one generation for the whole question, even if a reload lands
+        k = max(1, min(k, 50))
+        before = parse(previous, sources=index.sources) if previous else None
+        q = parse(question, before, sources=index.sources)
+        if not q.text:
+            return Answer(question=question, kind="none",
+                          message="Ask me about the news, e.g. “who said what about Idlib?”")
+        allowed = self._filter(index, q)
+        if allowed is not None and not allowed.any():
+            return Answer(question=question, kind="none",
+                          message="No article in the corpus matches those dates or that source.")
+        vector = self.embedder.encode([q.search_text])[0]
+        if q.kind == "speaker":
+            return self._speaker(index, q, question, vector, allowed, k, mode)
+        hits = index.search(q.search_text, vector, DEPTH, mode, allowed)
+        if not _relevant(index, hits, vector):
+            return Answer(question=question, kind="none", message=NO_ANSWER)
+        passages = self._passages(index, hits, k)
+        if q.kind == "who_said_what":
+            quotes = self._quotes_near(index, hits)
+            if quotes:
+                return Answer(question=question, kind="quotes",
+                              quotes=self._quote_items(index, _by_speaker(quotes), k),
+                              passages=passages[:2])
+        return Answer(question=question, kind="passages", passages=passages)
+
+    def _speaker(self, index: SearchIndex, q: Question, question: str, vector: np.ndarray,
+                 allowed: np.ndarray | None, k: int, mode: Mode) -> Answer:
+        assert q.speaker is not None
+        pairs = [(s, r) for s, r in index.speakers if speaker_matches(q.speaker, _probe(s, r))]
+        records = [r for r in index.quotes_by_speakers(pairs)
+                   if allowed is None or allowed[index.chunk_at(r.article_row, r.quote.start)]]
+        if not records:
+            topic = f"{q.speaker} {q.topic}".strip()
+            hits = index.search(topic, self.embedder.encode([topic])[0], DEPTH, mode, allowed)
+            if hits and _relevant(index, hits, vector):
+                return Answer(question=question, kind="passages",
+                              passages=self._passages(index, hits, k),
+                              message=f"I found no quotes from {q.speaker}; these passages "
+                                      "mention them.")
+            return Answer(question=question, kind="none",
+                          message=f"The corpus has no quotes from {q.speaker}.")
+        chunk_ids = [index.chunk_at(r.article_row, r.quote.start) for r in records]
+        relevance = index.cosine(chunk_ids, vector)
+        if q.topic:
+            lexical = _lexical_boost(index, q.topic, chunk_ids, mode)
+            relevance = relevance + lexical
+        else:  # no topic: newest first, longer quotes before fragments
+            relevance = np.array([index.articles[r.article_row].date.timestamp() / 1e10
+                                  + min(len(r.quote.text(index.article(r.article_row))), 400) / 1e4
+                                  for r in records])
+        scored = sorted((_Scored(r, float(s)) for r, s in zip(records, relevance)),
+                        key=lambda s: -s.score)
+        return Answer(question=question, kind="quotes", quotes=self._quote_items(index, scored, k))
+
+    @staticmethod
+    def _filter(index: SearchIndex, q: Question) -> np.ndarray | None:
+        if not (q.date_from or q.date_to or q.source):
+            return None
+        rows = [a.row for a in index.articles
+                if (q.date_from is None or a.date.date() >= q.date_from)
+                and (q.date_to is None or a.date.date() <= q.date_to)
+                and (q.source is None or (a.source or "").lower() == q.source.lower())]
+        return index.chunk_mask(np.array(rows, dtype=np.int64))
+
+    @staticmethod
+    def _quotes_near(index: SearchIndex, hits: list[Hit]) -> list[_Scored]:
+        """Quotes inside the retrieved chunks, scored by their chunk; attributed ones first."""
+        rows = sorted({int(index.chunk_article[h.chunk_id]) for h in hits})
+        by_chunk: dict[int, list[QuoteRecord]] = {}
+        for record in index.quotes_in_articles(rows):
+            by_chunk.setdefault(index.chunk_at(record.article_row, record.quote.start), []).append(record)
+        scored = [_Scored(r, h.score) for h in hits for r in by_chunk.get(h.chunk_id, [])]
+        return sorted(scored, key=lambda s: (s.record.quote.speaker is None, -s.score))
+
+    def _quote_items(self, index: SearchIndex, scored: Iterable[_Scored], k: int) -> list[QuoteItem]:
+        """Up to k quotes, each text shown once with every article that carries it."""
+        items: list[QuoteItem] = []
+        seen: set[str] = set()
+        for s in scored:
+            record = s.record
+            if record.text_hash in seen:
+                continue
+            seen.add(record.text_hash)
+            article = index.article(record.article_row)
+            text = record.quote.text(article)
+            others = [index.articles[o.article_row] for o in index.quotes_with_hash([record.text_hash])
+                      if o.article_row != record.article_row]
+            items.append(QuoteItem(
+                speaker=record.quote.speaker, speaker_role=record.quote.role, text=text,
+                score=round(s.score, 4), article=_ref(index.articles[record.article_row]),
+                also_in=[_ref(o) for o in {o.row: o for o in others}.values()],
+                dates=_date_mentions(text, index.articles[record.article_row])))
+            if len(items) >= k:
+                break
+        return items
+
+    @staticmethod
+    def _passages(index: SearchIndex, hits: list[Hit], k: int) -> list[PassageItem]:
+        items = []
+        for hit in hits[:k]:
+            meta = index.articles[int(index.chunk_article[hit.chunk_id])]
+            text = index.chunk_text(hit.chunk_id)
+            items.append(PassageItem(text=text, score=round(hit.score, 4), article=_ref(meta),
+                                     dates=_date_mentions(text, meta)))
+        return items
+
+
+def _probe(speaker: str | None, role: str | None) -> Quote:
+    return Quote("", 0, 0, speaker, role, None)
+
+
+def _relevant(index: SearchIndex, hits: list[Hit], vector: np.ndarray) -> bool:
+    if not hits:
+        return False
+    best = float(index.cosine([h.chunk_id for h in hits[:10]], vector).max())
+    return best >= MIN_COSINE
+
+
+def _lexical_boost(index: SearchIndex, topic: str, chunk_ids: list[int], mode: Mode) -> np.ndarray:
+    """A small bonus for quotes whose chunk contains the topic's words (exact names count)."""
+    if mode == "dense":
+        return np.zeros(len(chunk_ids))
+    allowed = np.zeros(len(index.chunk_article), dtype=bool)
+    allowed[chunk_ids] = True
+    scores, ids = index.lexical.search(topic, len(chunk_ids), allowed)
+    bonus = dict(zip(ids.tolist(), (scores / scores.max()).tolist() if len(scores) else []))
+    return np.array([0.2 * bonus.get(c, 0.0) for c in chunk_ids])
+
+
+def _by_speaker(scored: list[_Scored]) -> list[_Scored]:
+    """Group quotes by speaker, speakers in order of their best quote, a few quotes each."""
+    groups: dict[str | None, list[_Scored]] = {}
+    for s in scored:
+        group = groups.setdefault(s.record.quote.speaker, [])
+        if len(group) < PER_SPEAKER:
+            group.append(s)
+    return [s for group in groups.values() for s in group]
+
+
+def _ref(meta: ArticleMeta) -> ArticleRef:
+    return ArticleRef(id=meta.id, title=meta.title, date=meta.date, source=meta.source, url=meta.url)
+
+
+def _date_mentions(text: str, meta: ArticleMeta) -> list[DateMention]:
+    found = dict.fromkeys(_WEEKDAY.findall(text))
+    return [DateMention(mention=day, date=weekday_date(day, meta.date.date())) for day in found]

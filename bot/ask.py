@@ -1,0 +1,122 @@
+"""Ask from the terminal: the same pipeline as the bot, with a readable or JSON answer.
+
+    python -m bot.ask "who said what about Idlib?"
+    python -m bot.ask --json -k 10 "what did Lavrov say?"
+    python -m bot.ask -  < questions.txt        # one question a line; model loaded once
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from bot.schema import Answer, ArticleRef, DateMention
+from index.config import IndexSettings
+from index.store import IndexProblem
+
+
+def format_date(ref: ArticleRef) -> str:
+    return f"{ref.date.day} {ref.date:%b %Y}"
+
+
+def citation(ref: ArticleRef) -> str:
+    parts = [ref.title, ref.source, format_date(ref)]
+    line = "— " + ", ".join(p for p in parts if p)
+    return f"{line} <{ref.url}>" if ref.url else line
+
+
+def _dates(mentions: list[DateMention]) -> str:
+    return "; ".join(f"{m.mention} = {m.date.day} {m.date:%b %Y}" for m in mentions)
+
+
+def render_text(answer: Answer, width: int = 88) -> str:
+    """A plain-text answer for terminals: speakers, their quotes, citations, dates."""
+    wrap = textwrap.TextWrapper(width=width, initial_indent="    ", subsequent_indent="    ")
+    lines: list[str] = []
+    if answer.message:
+        lines.append(answer.message)
+    speaker: object = object()
+    for quote in answer.quotes:
+        if quote.speaker != speaker:
+            speaker = quote.speaker
+            who = quote.speaker or "Unattributed"
+            lines += ["", who + (f" ({quote.speaker_role})" if quote.speaker_role else "") + ":"]
+        lines += wrap.wrap(f"“{quote.text}”")
+        lines.append("    " + citation(quote.article))
+        lines += ["    also in " + citation(ref) for ref in quote.also_in]
+        if quote.dates:
+            lines.append("    (" + _dates(quote.dates) + ")")
+    if answer.passages:
+        lines += ["", "Passages:" if answer.quotes else "From the articles:"]
+        for passage in answer.passages:
+            lines += wrap.wrap(passage.text)
+            lines.append("    " + citation(passage.article))
+            if passage.dates:
+                lines.append("    (" + _dates(passage.dates) + ")")
+            lines.append("")
+    return "\n".join(lines).strip() + "\n"
+
+
+def answer_lines(answerer, questions: Iterable[str], k: int, as_json: bool, out: TextIO) -> None:
+    previous = None
+    for question in questions:
+        question = question.strip()
+        if not question:
+            continue
+        answer = answerer.ask(question, k=k, previous=previous)
+        previous = question
+        out.write(answer.to_json() + "\n" if as_json else render_text(answer) + "\n")
+        out.flush()
+
+
+def open_answerer(settings: IndexSettings):
+    from bot.answer import Answerer
+
+    return Answerer.open(settings)
+
+
+def repl(settings: IndexSettings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+    """The terminal prompt `make run` offers when no Telegram token is set."""
+    answerer = open_answerer(settings)
+    info = answerer.corpus_info()
+    out.write(f"Index: {info.articles} articles, {info.chunks} passages, {info.quotes} quotes. "
+              "Ask a question (empty line or Ctrl-D to quit), e.g. who said what about Idlib?\n")
+    previous = None
+    while True:
+        out.write("> ")
+        out.flush()
+        line = stdin.readline()
+        if not line or not line.strip():
+            out.write("\n")
+            return
+        answer = answerer.ask(line.strip(), previous=previous)
+        previous = line.strip()
+        out.write(render_text(answer) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.ask", description=__doc__.split("\n")[0])
+    parser.add_argument("question", nargs="+", help="the question, or - to read one a line from stdin")
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    parser.add_argument("-k", type=int, default=5, help="how many quotes or passages (default 5)")
+    parser.add_argument("--index-dir", type=Path, help="the index (default: INDEX_DIR)")
+    args = parser.parse_args(argv)
+    settings = IndexSettings()
+    if args.index_dir:
+        settings = settings.model_copy(update={"index_dir": args.index_dir})
+    try:
+        answerer = open_answerer(settings)
+    except IndexProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    questions = sys.stdin if args.question == ["-"] else [" ".join(args.question)]
+    answer_lines(answerer, questions, args.k, args.json, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

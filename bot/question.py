@@ -1,0 +1,160 @@
+"""What a question asks, without an LLM: its kind, speaker, topic, dates and source.
+
+"who said what about Idlib?"          -> who_said_what, topic "Idlib"
+"what did Lavrov say?"                -> speaker "Lavrov", no topic
+"what did the ICRC say about displacement in March 2017?"
+                                      -> speaker "the ICRC", topic "displacement", dates March 2017
+"and what did the UN say?" (after a question about Idlib) -> speaker "the UN", topic "Idlib"
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Literal
+
+QuestionKind = Literal["who_said_what", "speaker", "other"]
+
+_SAY = r"(?:say|said|says|tell|told|think|thought|claim|claimed|announce|announced|state|stated|" \
+       r"report|reported|warn|warned|comment|commented|write|wrote)"
+_WHO_SAID_WHAT = re.compile(
+    r"^(?:who\s+(?:said|says|say|has\s+said|commented|spoke|talked|was\s+quoted)(?:\s+(?:what|anything))?"
+    r"|what\s+(?:was|has\s+been|is\s+being)\s+said|(?:give\s+me\s+|show\s+me\s+)?(?:the\s+)?quotes?)"
+    r"\s*(?:about|on|regarding|concerning|of|over)?\s*(?P<topic>.*)$", re.I)
+_SPEAKER = re.compile(
+    r"^(?:and\s+|so\s+|also\s+)?(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<speaker>.+?)\s+"
+    + _SAY + r"(?:\s+(?:about|on|regarding|concerning|of|over|to\s+\w+\s+about)\s+(?P<topic>.+))?$",
+    re.I)
+_SPEAKER_SAID = re.compile(
+    r"^(?:and\s+)?what\s+(?P<speaker>.+?)\s+(?:said|says|told\s+\w+)(?:\s+(?:about|on)\s+(?P<topic>.+))?$",
+    re.I)
+_FOLLOW_UP = re.compile(r"^(?:and|what about|how about)\b", re.I)
+
+_MONTHS = "|".join(calendar.month_name[1:] + [m for m in calendar.month_abbr[1:]])
+_DAY_MONTH_YEAR = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}" \
+                  rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+_MONTH_YEAR = rf"(?:{_MONTHS})\.?\s+\d{{4}}"
+_BETWEEN = re.compile(
+    rf"\b(?:between|from)\s+(?P<a>{_DAY_MONTH_YEAR}|{_MONTH_YEAR})\s+(?:and|to|until)\s+"
+    rf"(?P<b>{_DAY_MONTH_YEAR}|{_MONTH_YEAR})", re.I)
+_ON_DAY = re.compile(rf"\b(?:on|of|dated)\s+(?:the\s+)?(?P<d>{_DAY_MONTH_YEAR})", re.I)
+_IN_MONTH = re.compile(rf"\b(?:in|during)\s+(?P<m>{_MONTH_YEAR})", re.I)
+_IN_YEAR = re.compile(r"\b(?:in|during)\s+(?P<y>(?:19|20)\d{2})\b", re.I)
+_ACCORDING_TO = re.compile(r"\s*,?\s*\baccording\s+to\s+(?P<source>[\w .&'-]+?)\s*[?.!]*$", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    kind: QuestionKind
+    topic: str  # what to search for; may be empty ("what did Lavrov say?")
+    speaker: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    source: str | None = None
+
+    @property
+    def search_text(self) -> str:
+        return self.topic or self.text
+
+
+def parse(text: str, previous: Question | None = None, sources: list[str] | None = None) -> Question:
+    """Read a question; `previous` supplies the topic of a follow-up, `sources` the known outlets."""
+    clean = " ".join(text.split()).strip()
+    body = clean.rstrip("?!. ")
+    body, date_from, date_to = _dates(body)
+    body, source = _source(body, sources or [])
+    question = _classify(body, clean)
+    question = replace(question, date_from=date_from, date_to=date_to, source=source)
+    if previous is not None and _FOLLOW_UP.match(clean) and not question.topic:
+        question = replace(question, topic=previous.topic,
+                           date_from=question.date_from or previous.date_from,
+                           date_to=question.date_to or previous.date_to,
+                           source=question.source or previous.source)
+    return question
+
+
+def _classify(body: str, clean: str) -> Question:
+    match = _WHO_SAID_WHAT.match(body)
+    if match:
+        return Question(clean, "who_said_what", _strip(match.group("topic")))
+    for pattern in (_SPEAKER, _SPEAKER_SAID):
+        match = pattern.match(body)
+        if match and not re.fullmatch(r"(?:it|this|that|they|people|anyone|someone|you)",
+                                      match.group("speaker"), re.I):
+            return Question(clean, "speaker", _strip(match.group("topic") or ""),
+                            speaker=_strip(match.group("speaker")))
+    topic = re.sub(r"^(?:and\s+|what\s+about\s+|how\s+about\s+)", "", body, flags=re.I)
+    return Question(clean, "other", _strip(topic))
+
+
+def _strip(text: str) -> str:
+    return text.strip(" ,;:?!.\"'“”")
+
+
+def _dates(body: str) -> tuple[str, date | None, date | None]:
+    match = _BETWEEN.search(body)
+    if match:
+        first, last = _span(match.group("a")), _span(match.group("b"))
+        if first and last:
+            return _cut(body, match), first[0], last[1]
+    match = _ON_DAY.search(body)
+    if match and (day := _span(match.group("d"))):
+        return _cut(body, match), day[0], day[1]
+    match = _IN_MONTH.search(body)
+    if match and (month := _span(match.group("m"))):
+        return _cut(body, match), month[0], month[1]
+    match = _IN_YEAR.search(body)
+    if match:
+        year = int(match.group("y"))
+        return _cut(body, match), date(year, 1, 1), date(year, 12, 31)
+    return body, None, None
+
+
+def _cut(body: str, match: re.Match) -> str:
+    return " ".join((body[: match.start()] + " " + body[match.end() :]).split())
+
+
+def _span(text: str) -> tuple[date, date] | None:
+    """The first and last day a date expression covers ("March 2017" is a whole month)."""
+    words = text.replace(",", " ").replace(".", " ").split()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        day = date.fromisoformat(text)
+        return day, day
+    months = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+    months |= {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
+    month = next((months[w.lower()] for w in words if w.lower() in months), None)
+    year = next((int(w) for w in words if re.fullmatch(r"\d{4}", w)), None)
+    day_word = next((w for w in words if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", w)), None)
+    if month is None or year is None:
+        return None
+    if day_word is None:
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, 1), date(year, month, last)
+    try:
+        day = date(year, month, int(re.sub(r"\D", "", day_word)))
+    except ValueError:
+        return None
+    return day, day
+
+
+def _source(body: str, sources: list[str]) -> tuple[str, str | None]:
+    match = _ACCORDING_TO.search(body)
+    if match:
+        wanted = match.group("source").strip().lower()
+        for source in sources:
+            if source.lower() == wanted:
+                return body[: match.start()].strip(), source
+    return body, None
+
+
+WEEKDAYS = [calendar.day_name[i] for i in range(7)]
+
+
+def weekday_date(weekday: str, published: date) -> date:
+    """The day a weekday in an article stands for: the latest such day on or before publication
+    (news says "on Tuesday" for the day it appears, "on Monday" for the day before)."""
+    target = WEEKDAYS.index(weekday.capitalize())
+    return published - timedelta(days=(published.weekday() - target) % 7)

@@ -1,0 +1,345 @@
+"""The operator's command: turn the corpus into a new index generation, incrementally.
+
+    python -m index.build [PATH ...] [--index-dir DIR] [--csv-map F=COL,...] [--strict]
+
+Only articles whose text is new are embedded; vectors of unchanged text are copied from the
+live generation. The new generation is written beside the live one and swapped in at the end,
+so a failed, interrupted or killed build leaves the previous index whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index import store
+from index.articles import Article, Problem, load, parse_csv_map
+from index.chunks import Chunk, chunk_article
+from index.config import IndexSettings
+from index.dense import FaissStore
+from index.lexical import LexicalIndex
+from index.quotes import Quote, extract_quotes
+
+log = logging.getLogger(__name__)
+
+CHUNKER = "sentences-v1"
+EXTRACTOR = "quotes-v1"
+
+
+@dataclass
+class BuildReport:
+    articles: int = 0
+    chunks: int = 0
+    quotes: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    embedded_chunks: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    duplicates: int = 0
+    elapsed: float = 0.0
+    generation: Path | None = None
+    up_to_date: bool = False
+
+    def summary(self) -> str:
+        lines = [
+            f"articles {self.articles}  chunks {self.chunks}  quotes {self.quotes}",
+            f"new {self.new}  changed {self.changed}  removed {self.removed}  "
+            f"unchanged {self.unchanged}  (chunks embedded: {self.embedded_chunks})",
+        ]
+        if self.duplicates:
+            lines.append(f"duplicates skipped (same text as another article): {self.duplicates}")
+        if self.skipped:
+            lines.append(f"skipped {len(self.skipped)}:")
+            lines += [f"  {problem}" for problem in self.skipped]
+        state = "index is up to date" if self.up_to_date else f"index: {self.generation}"
+        lines.append(f"{state}  ({self.elapsed:.1f} s)")
+        return "\n".join(lines)
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def embedding_text(article: Article, chunk: Chunk) -> str:
+    """What the embedder and BM25 see: the title gives a short chunk its topic."""
+    return f"{article.title}\n{chunk.text(article)}"
+
+
+def collect(paths: Iterable[Path], csv_map: dict[str, str] | None, report: BuildReport,
+            strict: bool) -> list[Article]:
+    """Load, report what was skipped, and keep one article per distinct text and per id."""
+    by_id: dict[str, Article] = {}
+    seen_text: set[str] = set()
+    for item in load(paths, csv_map):
+        if isinstance(item, Problem):
+            report.skipped.append(item)
+            continue
+        if item.text_hash in seen_text:
+            report.duplicates += 1
+            continue
+        if item.id in by_id:
+            report.skipped.append(Problem(Path(item.id), None, "duplicate article id with a "
+                                          "different text; the first one is kept"))
+            continue
+        seen_text.add(item.text_hash)
+        by_id[item.id] = item
+    if strict and report.skipped:
+        raise BuildError("--strict: some input could not be read:\n" +
+                         "\n".join(f"  {p}" for p in report.skipped))
+    return list(by_id.values())
+
+
+def corpus_fingerprint(articles: list[Article], settings: IndexSettings) -> str:
+    digest = hashlib.sha256(f"{settings.embedding_model}|{settings.chunk_words}|{CHUNKER}|"
+                            f"{EXTRACTOR}".encode())
+    for fingerprint in sorted(a.fingerprint for a in articles):
+        digest.update(fingerprint.encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class _Previous:
+    """What the live generation can lend: vectors and quotes keyed by article text."""
+
+    connection: sqlite3.Connection
+    vectors: np.ndarray
+    fingerprints: dict[str, str]  # article id -> fingerprint
+    rows_by_text: dict[str, int]  # text hash -> article row
+    same_quotes: bool
+
+    @classmethod
+    def open(cls, settings: IndexSettings) -> _Previous | None:
+        try:
+            generation, manifest = store.open_generation(settings.index_dir)
+        except store.IndexProblem as exc:
+            if not isinstance(exc, store.IndexMissing):
+                log.warning("previous index not reused: %s", exc)
+            return None
+        if (manifest.model, manifest.chunk_words, manifest.chunker) != (
+            settings.embedding_model, settings.chunk_words, CHUNKER
+        ):
+            log.info("model or chunking changed: every article is embedded again")
+            return None
+        connection = store.connect(generation / "meta.sqlite", readonly=True)
+        rows = connection.execute("SELECT row, id, fingerprint, text_hash FROM articles").fetchall()
+        return cls(
+            connection=connection,
+            vectors=np.load(generation / "vectors.npy", mmap_mode="r"),
+            fingerprints={r["id"]: r["fingerprint"] for r in rows},
+            rows_by_text={r["text_hash"]: r["row"] for r in rows},
+            same_quotes=manifest.extractor == EXTRACTOR,
+        )
+
+    def chunks(self, article: Article) -> tuple[list[Chunk], np.ndarray] | None:
+        row = self.rows_by_text.get(article.text_hash)
+        if row is None:
+            return None
+        found = self.connection.execute(
+            "SELECT id, start, end FROM chunks WHERE article_row = ? ORDER BY id", (row,)
+        ).fetchall()
+        chunks = [Chunk(article.id, r["start"], r["end"]) for r in found]
+        return chunks, np.asarray(self.vectors[[r["id"] for r in found]], dtype=np.float32)
+
+    def quotes(self, article: Article) -> list[Quote] | None:
+        row = self.rows_by_text.get(article.text_hash)
+        if row is None or not self.same_quotes:
+            return None
+        found = self.connection.execute(
+            "SELECT start, end, speaker, role, cue FROM quotes WHERE article_row = ? ORDER BY id",
+            (row,),
+        ).fetchall()
+        return [Quote(article.id, r["start"], r["end"], r["speaker"], r["role"], r["cue"])
+                for r in found]
+
+
+def build(
+    paths: list[Path],
+    settings: IndexSettings,
+    *,
+    csv_map: dict[str, str] | None = None,
+    strict: bool = False,
+    rebuild: bool = False,
+    wait: bool = False,
+    progress: bool = False,
+    embedder=None,
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build or update the index in `settings.index_dir` from `paths`."""
+    started = time.perf_counter()
+    report = BuildReport()
+    articles = collect(paths, csv_map, report, strict)
+    if not articles:
+        raise BuildError("no articles found in " + ", ".join(map(str, paths)) +
+                         ("; nothing was changed" if report.skipped else ""))
+    fingerprint = corpus_fingerprint(articles, settings)
+    index_dir = settings.index_dir
+    with store.build_lock(index_dir, wait=wait):
+        previous = None if rebuild else _Previous.open(settings)
+        live = store.current_generation(index_dir)
+        if not rebuild and live is not None and previous is not None:
+            if store.Manifest.read(live).corpus_fingerprint == fingerprint:
+                report.articles, report.unchanged = len(articles), len(articles)
+                report.up_to_date, report.generation = True, live
+                report.elapsed = time.perf_counter() - started
+                return report
+        _classify(articles, previous, report)
+        if embedder is None:
+            from index.embed import Embedder
+
+            embedder = Embedder(settings.embedding_model, settings.embedding_precision,
+                                settings.embedding_batch_size)
+        partial = store.new_generation(index_dir)
+        try:
+            manifest = _write_generation(partial, articles, previous, embedder, settings,
+                                         fingerprint, report, progress, on_stage)
+            manifest.write(partial)
+            if on_stage:
+                on_stage("publish")
+            report.generation = store.publish(index_dir, partial)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        finally:
+            if previous is not None:
+                previous.connection.close()
+    report.elapsed = time.perf_counter() - started
+    return report
+
+
+def _classify(articles: list[Article], previous: _Previous | None, report: BuildReport) -> None:
+    known = previous.fingerprints if previous else {}
+    current_ids = {a.id for a in articles}
+    for article in articles:
+        old = known.get(article.id)
+        if old is None:
+            report.new += 1
+        elif old == article.fingerprint:
+            report.unchanged += 1
+        else:
+            report.changed += 1
+    report.removed = sum(1 for article_id in known if article_id not in current_ids)
+    report.articles = len(articles)
+
+
+def _write_generation(partial: Path, articles: list[Article], previous: _Previous | None,
+                      embedder, settings: IndexSettings, fingerprint: str, report: BuildReport,
+                      progress: bool, on_stage: Callable[[str], None] | None) -> store.Manifest:
+    from tqdm import tqdm
+
+    db = store.connect(partial / "meta.sqlite")
+    db.executescript(store.SCHEMA)
+    all_chunks: list[tuple[int, Chunk]] = []  # (article row, chunk)
+    texts: list[str] = []
+    reused: dict[int, np.ndarray] = {}  # position in all_chunks -> vector
+    to_embed: list[int] = []
+    quote_rows: list[tuple] = []
+    for row, article in enumerate(articles):
+        db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (
+            row, article.id, article.title, article.date.isoformat(), article.source, article.url,
+            article.text, article.fingerprint, article.text_hash))
+        old = previous.chunks(article) if previous else None
+        chunks = old[0] if old else chunk_article(article, settings.chunk_words)
+        for i, chunk in enumerate(chunks):
+            position = len(all_chunks)
+            all_chunks.append((row, chunk))
+            texts.append(embedding_text(article, chunk))
+            if old:
+                reused[position] = old[1][i]
+            else:
+                to_embed.append(position)
+        quotes = (previous.quotes(article) if previous else None)
+        if quotes is None:
+            quotes = extract_quotes(article)
+        for quote in quotes:
+            quote_rows.append((row, quote.start, quote.end, quote.speaker, quote.role, quote.cue,
+                               hashlib.sha1(quote.text(article).encode()).hexdigest()))
+    db.executemany("INSERT INTO chunks VALUES (?,?,?,?)",
+                   [(i, row, c.start, c.end) for i, (row, c) in enumerate(all_chunks)])
+    db.executemany("INSERT INTO quotes (article_row, start, end, speaker, role, cue, text_hash) "
+                   "VALUES (?,?,?,?,?,?,?)", quote_rows)
+    db.commit()
+    db.close()
+
+    if on_stage:
+        on_stage("embed")
+    dimension = embedder.dimension
+    vectors = np.lib.format.open_memmap(partial / "vectors.npy", mode="w+", dtype=np.float32,
+                                        shape=(len(all_chunks), dimension))
+    for position, vector in reused.items():
+        vectors[position] = vector
+    batch = max(64, settings.embedding_batch_size * 8)
+    bar = tqdm(total=len(to_embed), unit="chunk", desc="embedding", disable=not progress)
+    for begin in range(0, len(to_embed), batch):
+        positions = to_embed[begin : begin + batch]
+        vectors[positions] = embedder.encode([texts[p] for p in positions])
+        bar.update(len(positions))
+        if on_stage:
+            on_stage("embed-batch")
+    bar.close()
+    vectors.flush()
+
+    if on_stage:
+        on_stage("index")
+    dense = FaissStore.build(np.asarray(vectors))
+    dense.save(partial)
+    LexicalIndex.build(texts).save(partial)
+    del vectors
+
+    report.chunks, report.quotes, report.embedded_chunks = len(all_chunks), len(quote_rows), len(to_embed)
+    return store.Manifest(
+        model=settings.embedding_model,
+        dimension=dimension,
+        precision=embedder.precision,
+        chunk_words=settings.chunk_words,
+        chunker=CHUNKER,
+        extractor=EXTRACTOR,
+        index_type=dense.index_type,
+        corpus_fingerprint=fingerprint,
+        counts={"articles": len(articles), "chunks": len(all_chunks), "quotes": len(quote_rows)},
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m index.build", description=__doc__.split("\n")[0])
+    parser.add_argument("paths", nargs="*", type=Path, default=[Path("corpus")],
+                        help="files or folders of articles (default: corpus/)")
+    parser.add_argument("--index-dir", type=Path, help="where the index goes (default: INDEX_DIR)")
+    parser.add_argument("--csv-map", help="CSV columns, e.g. title=article_title,text=article_content")
+    parser.add_argument("--strict", action="store_true", help="fail on any unreadable file or line")
+    parser.add_argument("--rebuild", action="store_true", help="embed everything again")
+    parser.add_argument("--wait", action="store_true", help="wait for a running build to finish")
+    parser.add_argument("--if-missing", action="store_true", help="do nothing if an index exists")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    try:
+        settings = IndexSettings()
+        if args.index_dir:
+            settings = settings.model_copy(update={"index_dir": args.index_dir})
+        if args.if_missing and store.current_generation(settings.index_dir):
+            return 0
+        report = build(args.paths, settings, csv_map=parse_csv_map(args.csv_map),
+                       strict=args.strict, rebuild=args.rebuild, wait=args.wait,
+                       progress=not args.quiet)
+    except (BuildError, store.IndexProblem, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

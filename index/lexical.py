@@ -1,0 +1,66 @@
+"""BM25 over the same chunk rows as the vectors (bm25s), so exact names are never lost.
+
+Dense search ranks "Ma'arrat al-Numan" near any Idlib town; BM25 keeps the exact spelling
+the reader typed. Both index the title with the chunk, as the embedder sees it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]):
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+
+
+class LexicalIndex:
+    DIR = "bm25"
+
+    def __init__(self, retriever: bm25s.BM25, size: int):
+        self.retriever = retriever
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> LexicalIndex:
+        retriever = bm25s.BM25()
+        if texts:
+            retriever.index(tokenize(texts), show_progress=False)
+        return cls(retriever, len(texts))
+
+    def save(self, directory: Path) -> None:
+        if self.size:
+            self.retriever.save(str(directory / self.DIR), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path, size: int) -> LexicalIndex:
+        if not size:
+            return cls(bm25s.BM25(), 0)
+        retriever = bm25s.BM25.load(str(directory / cls.DIR), mmap=True, show_progress=False)
+        return cls(retriever, size)
+
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, ids) with a positive BM25 score; empty when no query word is known."""
+        k = min(k, self.size)
+        if k <= 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=_stemmer(), show_progress=False,
+                                return_ids=False)
+        known = [t for t in tokens[0] if t in self.retriever.vocab_dict]
+        if not known:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        mask = allowed.astype(np.float32) if allowed is not None else None
+        ids, scores = self.retriever.retrieve([known], k=k, show_progress=False, weight_mask=mask)
+        keep = scores[0] > 0
+        return scores[0][keep].astype(np.float32), ids[0][keep].astype(np.int64)

@@ -1,0 +1,190 @@
+"""Read side of the index: dense, lexical and fused search over chunks, and the records behind them.
+
+One `SearchIndex` is one generation, opened read-only and checked against its manifest. It never
+changes after opening; a reader that wants a newer index opens a new one and swaps references.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from index import store
+from index.articles import Article
+from index.config import IndexSettings
+from index.dense import FaissStore, VectorStore
+from index.lexical import LexicalIndex
+from index.quotes import Quote
+
+Mode = Literal["hybrid", "dense", "bm25"]
+RRF_K = 60  # the usual reciprocal-rank-fusion constant: flat enough that both lists count
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk_id: int
+    score: float  # fused score, higher is better
+    dense: float | None  # cosine similarity, when the dense list had it
+    lexical: float | None  # BM25 score, when the lexical list had it
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """An article without its text: what citations need, small enough to keep in memory."""
+
+    row: int
+    id: str
+    title: str
+    date: datetime
+    source: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class QuoteRecord:
+    id: int
+    article_row: int
+    quote: Quote
+    text_hash: str
+
+
+class SearchIndex:
+    def __init__(self, generation: Path, manifest: store.Manifest, vectors: VectorStore,
+                 lexical: LexicalIndex):
+        self.generation = generation
+        self.manifest = manifest
+        self.vectors = vectors
+        self.lexical = lexical
+        self.db = store.connect(generation / "meta.sqlite", readonly=True)
+        rows = self.db.execute("SELECT article_row, start, end FROM chunks ORDER BY id").fetchall()
+        self.chunk_article = np.array([r[0] for r in rows], dtype=np.int64)
+        self.chunk_spans = np.array([(r[1], r[2]) for r in rows], dtype=np.int64).reshape(-1, 2)
+        self.articles = [
+            ArticleMeta(r["row"], r["id"], r["title"], datetime.fromisoformat(r["date"]),
+                        r["source"], r["url"])
+            for r in self.db.execute(
+                "SELECT row, id, title, date, source, url FROM articles ORDER BY row")
+        ]
+        self.matrix = np.load(generation / "vectors.npy", mmap_mode="r")
+        self._text_cache: dict[int, str] = {}
+        self._lock = threading.Lock()  # one connection shared by the bot's worker threads
+
+    @classmethod
+    def open(cls, settings: IndexSettings, verify: bool = True) -> SearchIndex:
+        generation, manifest = store.open_generation(
+            settings.index_dir, model=settings.embedding_model, verify=verify)
+        if settings.store_backend == "qdrant":
+            from index.qdrant_store import QdrantStore
+
+            vectors: VectorStore = QdrantStore.open(generation)
+        else:
+            vectors = FaissStore.load(generation, manifest.index_type)
+        lexical = LexicalIndex.load(generation, manifest.counts["chunks"])
+        return cls(generation, manifest, vectors, lexical)
+
+    def _rows(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.db.execute(sql, params).fetchall()
+
+    def cosine(self, chunk_ids: list[int], query_vector: np.ndarray) -> np.ndarray:
+        """Exact similarity of chosen chunks to the query, whatever index found them."""
+        return np.asarray(self.matrix[chunk_ids], dtype=np.float32) @ query_vector
+
+    # --- records -------------------------------------------------------------------------
+
+    def article_text(self, row: int) -> str:
+        text = self._text_cache.get(row)
+        if text is None:
+            text = self._rows("SELECT text FROM articles WHERE row = ?", (row,))[0][0]
+            if len(self._text_cache) > 4096:
+                self._text_cache.clear()
+            self._text_cache[row] = text
+        return text
+
+    def article(self, row: int) -> Article:
+        meta = self.articles[row]
+        return Article(meta.id, meta.title, meta.date, meta.source, meta.url, self.article_text(row))
+
+    def chunk_text(self, chunk_id: int) -> str:
+        start, end = self.chunk_spans[chunk_id]
+        return self.article_text(int(self.chunk_article[chunk_id]))[start:end]
+
+    def chunk_at(self, article_row: int, offset: int) -> int:
+        """The chunk of an article holding a character offset (chunks of an article are
+        consecutive ids, in text order)."""
+        first = int(np.searchsorted(self.chunk_article, article_row, side="left"))
+        last = int(np.searchsorted(self.chunk_article, article_row, side="right"))
+        starts = self.chunk_spans[first:last, 0]
+        return first + max(0, int(np.searchsorted(starts, offset, side="right")) - 1)
+
+    def quotes_in_articles(self, rows: list[int]) -> list[QuoteRecord]:
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        found = self._rows(f"SELECT * FROM quotes WHERE article_row IN ({marks}) ORDER BY id", rows)
+        return [self._quote(r) for r in found]
+
+    @cached_property
+    def speakers(self) -> list[tuple[str | None, str | None]]:
+        """Every distinct (speaker, role) pair: small, so speaker questions match in memory."""
+        return [(r[0], r[1]) for r in self._rows("SELECT DISTINCT speaker, role FROM quotes")]
+
+    def quotes_by_speakers(self, pairs: list[tuple[str | None, str | None]]) -> list[QuoteRecord]:
+        found = []
+        for speaker, role in pairs:
+            found += self._rows("SELECT * FROM quotes WHERE speaker IS ? AND role IS ?",
+                                (speaker, role))
+        return [self._quote(r) for r in found]
+
+    def _quote(self, r) -> QuoteRecord:
+        article_id = self.articles[r["article_row"]].id
+        quote = Quote(article_id, r["start"], r["end"], r["speaker"], r["role"], r["cue"])
+        return QuoteRecord(r["id"], r["article_row"], quote, r["text_hash"])
+
+    def quotes_with_hash(self, text_hashes: list[str]) -> list[QuoteRecord]:
+        if not text_hashes:
+            return []
+        marks = ",".join("?" * len(text_hashes))
+        found = self._rows(f"SELECT * FROM quotes WHERE text_hash IN ({marks})", text_hashes)
+        return [self._quote(r) for r in found]
+
+    @cached_property
+    def sources(self) -> list[str]:
+        return sorted({a.source for a in self.articles if a.source})
+
+    def chunk_mask(self, article_rows: np.ndarray) -> np.ndarray:
+        """Bool mask over chunks whose article is in `article_rows` (for date/source filters)."""
+        wanted = np.zeros(len(self.articles), dtype=bool)
+        wanted[article_rows] = True
+        return wanted[self.chunk_article]
+
+    # --- search --------------------------------------------------------------------------
+
+    def search(self, query: str, query_vector: np.ndarray | None, k: int, mode: Mode = "hybrid",
+               allowed: np.ndarray | None = None, depth: int = 50) -> list[Hit]:
+        """Top-k chunks. Hybrid fuses the dense and BM25 rankings by reciprocal rank."""
+        dense: dict[int, tuple[int, float]] = {}
+        lexical: dict[int, tuple[int, float]] = {}
+        if mode in ("hybrid", "dense") and query_vector is not None:
+            scores, ids = self.vectors.search(query_vector, depth, allowed)
+            dense = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores, ids))}
+        if mode in ("hybrid", "bm25"):
+            scores, ids = self.lexical.search(query, depth, allowed)
+            lexical = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores, ids))}
+        fused: dict[int, float] = {}
+        for ranking in (dense, lexical):
+            for chunk_id, (rank, _) in ranking.items():
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(fused, key=lambda c: -fused[c])[:k]
+        return [Hit(c, fused[c], dense.get(c, (0, None))[1], lexical.get(c, (0, None))[1])
+                for c in best]
+
+    def close(self) -> None:
+        self.db.close()

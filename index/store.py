@@ -1,0 +1,241 @@
+"""The index directory on disk: generations swapped in atomically, checked when opened.
+
+    INDEX_DIR/
+      current -> gen-20261125T140102Z-1a2b   (symlink, replaced atomically by a build)
+      gen-.../manifest.json                  (model, layout, counts, sha256 of every file)
+      gen-.../meta.sqlite                    (articles, chunks, quotes: text and offsets)
+      gen-.../vectors.npy                    (float32 chunk vectors, row = chunk id)
+      gen-.../dense.faiss                    (the vector index over those rows)
+      gen-.../bm25/                          (bm25s lexical index over the same rows)
+      .build.lock                            (held by the one build that may run)
+
+A build writes a new generation beside the live one and only then points `current` at it,
+so a failed or killed build leaves the previous index whole. Readers resolve `current` once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CURRENT = "current"
+LOCK = ".build.lock"
+KEEP_GENERATIONS = 2  # the live one and the one before it
+
+
+class IndexProblem(RuntimeError):
+    """Base for index problems; the message always says what to run to fix it."""
+
+
+class IndexMissing(IndexProblem):
+    pass
+
+
+class IndexMismatch(IndexProblem):
+    pass
+
+
+class IndexDamaged(IndexProblem):
+    pass
+
+
+class BuildLocked(IndexProblem):
+    pass
+
+
+def rebuild_hint(index_dir: Path) -> str:
+    return f"python -m index.build --rebuild --index-dir {index_dir} corpus"
+
+
+@dataclass
+class Manifest:
+    model: str
+    dimension: int
+    precision: str
+    chunk_words: int
+    chunker: str
+    extractor: str
+    index_type: str
+    corpus_fingerprint: str
+    counts: dict[str, int]
+    built_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    format_version: int = FORMAT_VERSION
+    app_version: str = "0.1.0"
+    files: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, generation: Path) -> Manifest:
+        data = json.loads((generation / MANIFEST).read_text())
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def write(self, generation: Path) -> None:
+        self.files = {
+            str(p.relative_to(generation)): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+            for p in sorted(generation.rglob("*"))
+            if p.is_file() and p.name != MANIFEST
+        }
+        tmp = generation / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(asdict(self), indent=2))
+        _fsync(tmp)
+        os.replace(tmp, generation / MANIFEST)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation, or None when no build has completed yet."""
+    link = index_dir / CURRENT
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = link.resolve()
+    return target if (target / MANIFEST).exists() else None
+
+
+def open_generation(index_dir: Path, model: str | None = None, verify: bool = True) -> tuple[Path, Manifest]:
+    """Find, check and describe the live generation; every failure names the rebuild command."""
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise IndexMissing(f"no index in {index_dir}. Build one: {rebuild_hint(index_dir)}")
+    try:
+        manifest = Manifest.read(generation)
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexDamaged(f"{generation / MANIFEST} is unreadable ({exc}). "
+                           f"Rebuild: {rebuild_hint(index_dir)}") from exc
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexMismatch(
+            f"index in {index_dir} has layout v{manifest.format_version}, this version reads "
+            f"v{FORMAT_VERSION}. Rebuild: {rebuild_hint(index_dir)}")
+    if model is not None and manifest.model != model:
+        raise IndexMismatch(
+            f"index in {index_dir} was built with model {manifest.model!r}, but EMBEDDING_MODEL "
+            f"is {model!r}. Rebuild: {rebuild_hint(index_dir)} (or set EMBEDDING_MODEL back)")
+    if verify:
+        verify_files(generation, manifest, index_dir)
+    return generation, manifest
+
+
+def verify_files(generation: Path, manifest: Manifest, index_dir: Path) -> None:
+    for name, expected in manifest.files.items():
+        path = generation / name
+        if not path.is_file():
+            raise IndexDamaged(f"index file {path} is missing. Rebuild: {rebuild_hint(index_dir)}")
+        if path.stat().st_size != expected["bytes"] or _sha256(path) != expected["sha256"]:
+            raise IndexDamaged(
+                f"index file {path} is damaged (checksum differs from the manifest). "
+                f"Rebuild: {rebuild_hint(index_dir)}")
+
+
+@contextmanager
+def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
+    """One build at a time per index directory; the second waits or refuses."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / LOCK).open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildLocked(
+                f"another build is running on {index_dir} ({holder}); "
+                f"wait for it, or pass --wait to queue behind it") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_generation(index_dir: Path) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    generation = index_dir / f"gen-{stamp}-{os.getpid()}.partial"
+    generation.mkdir(parents=True)
+    return generation
+
+
+def publish(index_dir: Path, partial: Path) -> Path:
+    """Point `current` at a finished generation in one atomic rename, then tidy old ones."""
+    final = partial.with_name(partial.name.removesuffix(".partial"))
+    for path in partial.rglob("*"):
+        if path.is_file():
+            _fsync(path)
+    os.rename(partial, final)
+    tmp_link = index_dir / f".{CURRENT}.{os.getpid()}"
+    tmp_link.unlink(missing_ok=True)
+    os.symlink(final.name, tmp_link)
+    os.replace(tmp_link, index_dir / CURRENT)
+    dir_fd = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    _tidy(index_dir, final)
+    return final
+
+
+def _tidy(index_dir: Path, live: Path) -> None:
+    """Drop leftovers of killed builds and all but the newest finished generations.
+
+    Only called under the build lock, so no `.partial` here belongs to a running build."""
+    finished = sorted(p for p in index_dir.glob("gen-*") if not p.name.endswith(".partial"))
+    stale = [p for p in index_dir.glob("gen-*.partial")]
+    stale += [p for p in finished[:-KEEP_GENERATIONS] if p != live]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    return connection
+
+
+SCHEMA = """
+CREATE TABLE articles (
+    row INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, date TEXT NOT NULL,
+    source TEXT, url TEXT, text TEXT NOT NULL, fingerprint TEXT NOT NULL, text_hash TEXT NOT NULL
+);
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY, article_row INTEGER NOT NULL REFERENCES articles(row),
+    start INTEGER NOT NULL, end INTEGER NOT NULL
+);
+CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY, article_row INTEGER NOT NULL REFERENCES articles(row),
+    start INTEGER NOT NULL, end INTEGER NOT NULL, speaker TEXT, role TEXT, cue TEXT,
+    text_hash TEXT NOT NULL
+);
+CREATE INDEX chunks_article ON chunks(article_row);
+CREATE INDEX quotes_article ON quotes(article_row);
+CREATE INDEX quotes_speaker ON quotes(speaker);
+CREATE INDEX quotes_hash ON quotes(text_hash);
+CREATE INDEX articles_date ON articles(date);
+"""

