@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.schema import Answer, ArticleRef, QuoteItem
 from index.articles import Article, load
-from index.evaluate import KINDS, Question, load_questions, surname
+from index.evaluate import KINDS, Question, load_questions, score_answer, summarise, surname
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "eval" / "dev.jsonl"
@@ -166,3 +167,21 @@ def test_inside_quotation_heuristic() -> None:
     assert inside_quotation('one "two" and "three four" five', 16)
     assert not inside_quotation('one "two" and three', 14)
     assert inside_quotation("X said: ''A man is a man'' ok", 11)
+
+
+def test_a_perfect_answer_scores_perfectly(questions: list[Question],
+                                           articles: dict[str, Article]) -> None:
+    """The set and the metrics agree: quoting the gold words from the gold article is full marks."""
+    texts = {i: a.text for i, a in articles.items()}
+    results = []
+    for q in questions:
+        article = articles[q.gold_article_id]
+        ref = ArticleRef(id=article.id, title=article.title, date=article.date,
+                         source=article.source, url=article.url)
+        answer = Answer(question=q.question, kind="quotes", quotes=[QuoteItem(
+            speaker=q.speaker, speaker_role=None, text=q.gold_substring, score=1.0, article=ref)])
+        results.append(score_answer(q, answer, texts, latency_ms=1.0))
+    report = summarise("oracle", results, sum(q.speaker is not None for q in questions))
+    assert (report.recall_at_1, report.gold_words_first, report.verbatim_rate) == (1.0, 1.0, 1.0)
+    assert report.speaker_accuracy == 1.0
+    assert report.speaker_judged == report.speaker_questions
