@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from bot.schema import Answer
 
@@ -376,17 +376,33 @@ def default_corpus() -> list[Path]:
 
 
 def load_article_texts(paths: Iterable[Path]) -> dict[str, str]:
-    """Article id -> text, read with the same loader the index build uses."""
-    from index.articles import Article, load
+    """Article id -> text, read with the same loader the index build uses.
 
-    return {item.id: item.text for item in load(paths) if isinstance(item, Article)}
+    Unreadable paths are reported on stderr, not fatal: the verbatim check then fails only
+    for items from the missing articles, which the table makes visible.
+    """
+    from index.articles import Article, Problem, load
+
+    texts: dict[str, str] = {}
+    for item in load(paths):
+        if isinstance(item, Article):
+            texts[item.id] = item.text
+        elif isinstance(item, Problem) and item.line is None:
+            print(f"warning: {item}", file=sys.stderr)
+    return texts
+
+
+class Pipeline(Protocol):
+    """What the harness needs of `bot.answer.Answerer`: `mode` is passed only for dense/bm25."""
+
+    def ask(self, question: str, k: int = 10, **kwargs: Any) -> Answer: ...
 
 
 class PipelineMissing(RuntimeError):
     """`bot.answer.Answerer` cannot be imported yet."""
 
 
-def open_answerer(index_dir: Path | None) -> object:
+def open_answerer(index_dir: Path | None) -> Pipeline:
     """Open the shipped pipeline; explain plainly if it is not there yet."""
     try:
         from bot.answer import Answerer
@@ -402,14 +418,14 @@ def open_answerer(index_dir: Path | None) -> object:
     if not settings.index_dir.exists():
         raise PipelineMissing(f"no index at {settings.index_dir}; build one with "
                               "`python -m index.build corpus ../shared/data/*/*.jsonl`")
-    return Answerer.open(settings)
+    return Answerer.open(settings)  # type: ignore[no-any-return]
 
 
-def run_mode(answerer: object, mode: Mode, questions: Sequence[Question],
+def run_mode(answerer: Pipeline, mode: Mode, questions: Sequence[Question],
              articles: Mapping[str, str], k: int) -> list[QuestionResult]:
     """Ask every question in one retrieval mode ("shipped" passes no mode: the real path)."""
-    ask = answerer.ask  # type: ignore[attr-defined]
-    extra = {} if mode == "shipped" else {"mode": mode}
+    ask = answerer.ask
+    extra: dict[str, Any] = {} if mode == "shipped" else {"mode": mode}
     if questions:  # warm-up, untimed: model loading is not query latency
         with contextlib.suppress(Exception):  # the timed call below records any error
             ask(questions[0].question, k=k, **extra)
