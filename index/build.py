@@ -188,8 +188,10 @@ def build(
         previous = None if rebuild else _Previous.open(settings)
         live = store.current_generation(index_dir)
         if not rebuild and live is not None and previous is not None:
-            if store.Manifest.read(live).corpus_fingerprint == fingerprint:
+            manifest = store.Manifest.read(live)
+            if manifest.corpus_fingerprint == fingerprint:
                 report.articles, report.unchanged = len(articles), len(articles)
+                report.chunks, report.quotes = manifest.counts["chunks"], manifest.counts["quotes"]
                 report.up_to_date, report.generation = True, live
                 report.elapsed = time.perf_counter() - started
                 return report
@@ -324,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--if-missing", action="store_true", help="do nothing if an index exists")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    log.setLevel(logging.INFO)
     try:
         settings = IndexSettings()
         if args.index_dir:

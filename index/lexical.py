@@ -6,11 +6,14 @@ the reader typed. Both index the title with the chunk, as the embedder sees it.
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
 
 @lru_cache(maxsize=1)
