@@ -54,7 +54,14 @@ class Answerer:
 
             embedder = Embedder(index.manifest.model, settings.embedding_precision,
                                 settings.embedding_batch_size)
-        return cls(settings, index, embedder)
+        answerer = cls(settings, index, embedder)
+        answerer.warm_up()
+        return answerer
+
+    def warm_up(self) -> None:
+        """Pay one-off costs (model graph, BM25 and SQLite first use) before the first user."""
+        for question in ("who said what about the war?", "what did the president say?"):
+            self.ask(question)
 
     def reload_if_changed(self) -> bool:
         """Open the operator's newest generation, if any, and swap it in whole."""
@@ -62,7 +69,8 @@ class Answerer:
             live = store.current_generation(self.settings.index_dir)
             if live is None or live == self.index.generation:
                 return False
-            self.index = SearchIndex.open(self.settings)  # one reference swap: atomic for readers
+            fresh = SearchIndex.open(self.settings)
+            self.index = fresh  # one reference swap: a question in flight keeps its generation
             return True
 
     def corpus_info(self) -> CorpusInfo:

@@ -17,7 +17,7 @@ from typing import Literal
 
 QuestionKind = Literal["who_said_what", "speaker", "other"]
 
-_SAY = r"(?:say|said|says|tell|told|think|thought|claim|claimed|announce|announced|state|stated|" \
+_SAY = r"(?:say|said|says|(?:tell|told)(?:\s+(?:the\s+)?\w+)??|think|thought|claim|claimed|announce|announced|state|stated|" \
        r"report|reported|warn|warned|comment|commented|write|wrote)"
 _WHO_SAID_WHAT = re.compile(
     r"^(?:who\s+(?:said|says|say|has\s+said|commented|spoke|talked|was\s+quoted)(?:\s+(?:what|anything))?"

@@ -1,0 +1,60 @@
+"""Question understanding without an LLM: kind, speaker, topic, dates, source, follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.question import parse, weekday_date
+
+
+@pytest.mark.parametrize(("text", "kind", "speaker", "topic"), [
+    ("who said what about Idlib?", "who_said_what", None, "Idlib"),
+    ("Who said what on the ceasefire", "who_said_what", None, "the ceasefire"),
+    ("what was said about Aleppo?", "who_said_what", None, "Aleppo"),
+    ("what did Lavrov say?", "speaker", "Lavrov", ""),
+    ("What did the ICRC say about displacement?", "speaker", "the ICRC", "displacement"),
+    ("what has Sergei Lavrov said on Idlib", "speaker", "Sergei Lavrov", "Idlib"),
+    ("what did the Russian foreign minister tell reporters about the talks?", "speaker",
+     "the Russian foreign minister", "the talks"),
+    ("which villages did the army take on Monday?", "other", None,
+     "which villages did the army take on Monday"),
+])
+def test_kinds_speakers_and_topics(text, kind, speaker, topic):
+    question = parse(text)
+    assert (question.kind, question.speaker, question.topic) == (kind, speaker, topic)
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("what happened in Aleppo on 24 February 2020?", date(2020, 2, 24), date(2020, 2, 24)),
+    ("what happened in Aleppo on March 5, 2016", date(2016, 3, 5), date(2016, 3, 5)),
+    ("who said what about Raqqa in March 2017", date(2017, 3, 1), date(2017, 3, 31)),
+    ("who said what about Raqqa in 2016", date(2016, 1, 1), date(2016, 12, 31)),
+    ("airstrikes between 1 March 2016 and 15 April 2016", date(2016, 3, 1), date(2016, 4, 15)),
+])
+def test_date_filters_are_read_and_removed_from_the_topic(text, first, last):
+    question = parse(text)
+    assert (question.date_from, question.date_to) == (first, last)
+    assert not any(ch.isdigit() for ch in question.topic)
+
+
+def test_source_filter_only_for_known_sources():
+    question = parse("what happened in Homs according to SANA?", sources=["sana", "reuters"])
+    assert question.source == "sana" and question.topic == "what happened in Homs"
+    assert parse("what happened in Homs according to Bob?", sources=["sana"]).source is None
+
+
+def test_follow_up_takes_the_previous_topic():
+    first = parse("who said what about Idlib in 2020?")
+    follow = parse("and what did the UN say?", first)
+    assert (follow.kind, follow.speaker, follow.topic) == ("speaker", "the UN", "Idlib")
+    assert follow.date_from == date(2020, 1, 1)
+    assert parse("what did the UN say?", first).topic == ""  # not a follow-up
+
+
+def test_weekday_resolves_to_the_latest_such_day_on_or_before_publication():
+    tuesday = date(2020, 2, 25)
+    assert weekday_date("Monday", tuesday) == date(2020, 2, 24)
+    assert weekday_date("Tuesday", tuesday) == tuesday
+    assert weekday_date("Wednesday", tuesday) == date(2020, 2, 19)
