@@ -1,8 +1,19 @@
-"""Find every quotation in an article and attribute it to its speaker (filled in below)."""
+"""Find every quotation in an article and attribute it to its speaker.
+
+Pure `re` heuristics, no parser or model: the corpus is a few thousand news articles and the
+bot must rebuild its index in seconds. The pipeline is
+
+1. pair quotation marks into spans (straight or curly, mixed, multi-paragraph, `""`-doubled);
+2. mask the quotes' insides so that names and verbs *inside* a quote never count as cues;
+3. collect the article's people and organisations, with the role they were introduced with;
+4. per quote, look for a cue right after it, then earlier in its sentence, then around it,
+   and resolve the cue's subject (pronoun, surname, "Mr. X", "the top Russian diplomat", ...).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from index.articles import Article
 
@@ -22,5 +33,882 @@ class Quote:
         return article.text[self.start : self.end]
 
 
+# --- vocabulary ----------------------------------------------------------------------------
+
+_VERBS = (
+    "said|says|say|told|tells|added|adds|stressed|stresses|warned|warns|noted|notes|stated|"
+    "states|declared|declares|explained|explains|insisted|insists|urged|urges|wrote|writes|"
+    "tweeted|tweets|asked|asks|replied|replies|responded|responds|argued|argues|claimed|claims|"
+    "announced|announces|acknowledged|admitted|admits|recalled|recalls|continued|continues|"
+    "concluded|commented|observed|remarked|suggested|suggests|predicted|complained|cautioned|"
+    "conceded|emphasised|emphasized|countered|joked|quipped|boasted|vowed|pledged|promised|"
+    "demanded|lamented|posted|testified|confirmed|maintained|charged|alleged|contended|agreed|"
+    "shouted|yelled|recounted|wondered|reported|reports|told|added|says|announced|"
+    "insisted|described|describes|called|calls|blasted|accused|proclaimed|pointed out|"
+    "went on|chimed in|put it|posted on \\w+"
+)
+_ADVS = (
+    "also|then|later|further|once|recently|previously|again|simply|quickly|flatly|repeatedly|"
+    "earlier|had|has|have|would|will|has also|had also|publicly|privately|bluntly|reportedly|"
+    "told reporters|added that|previously|once|famously|angrily|still|even|often|"
+)
+_VERB_RE = re.compile(rf"(?<![\w-])({_VERBS})\b")
+_PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "group", "him": "person",
+             "her": "person", "we": None, "i": None, "you": None}
+# Capitalised words that name a function, not a person ("Russian Foreign Minister Sergei Lavrov").
+_TITLES = set(
+    "president vice minister secretary general gen gen. lt lt. col col. maj maj. sgt sgt. capt "
+    "capt. adm adm. sen sen. senator rep rep. representative gov gov. governor mayor chief "
+    "spokesman spokeswoman spokesperson ambassador envoy director deputy chairman chairwoman "
+    "chair commander king queen prince princess sheikh judge justice attorney dr dr. mr mr. mrs "
+    "mrs. ms ms. miss professor prof prof. pope speaker leader premier chancellor commissioner "
+    "coordinator candidate nominee emir ayatollah colonel major general lieutenant captain "
+    "sergeant admiral pastor rev rev. reverend father bishop cardinal rabbi imam sir lord "
+    "lady dame officer head adviser advisor aide counsel undersecretary under-secretary "
+    "high republican democrat democratic independent".split()
+)
+_HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "prof", "prof."}
+_ORG_WORDS = set(
+    "committee ministry council organization organisation agency department office army forces "
+    "force government union nations commission institute party front group observatory "
+    "association court bank fund coalition news times post press network foundation "
+    "university college center centre campaign corporation company inc corp administration "
+    "house senate congress parliament assembly authority service services watch international "
+    "federation league alliance movement brigade brigades command police guard guards "
+    "agency reuters ap afp tass sana ria interfax kremlin pentagon cabinet bureau board "
+    "secretariat mission delegation embassy unicef unhcr who nato icrc isis isil daesh "
+    "hezbollah hamas taliban fbi cia nsa msf gop dnc rnc cnn bbc nbc cbs abc fox "
+    "journal magazine tribune herald channel tv radio facebook twitter google".split()
+)
+_NOT_NAMES = set(
+    "the a an this that these those his her its their our my your in on at for from by with to "
+    "of and but or so if as when while after before since meanwhile separately however "
+    "also then later earlier last next monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december "
+    "jan jan. feb feb. aug aug. sept sept. oct oct. nov nov. dec dec. mr mr. "
+    "according there here it he she they we i you what why how who where asked "
+    "yes no not now today yesterday tomorrow even still despite although though because "
+    "more most some many all both each every other another such just only".split()
+)
+_NON_SPEAKERS = set(
+    "report reports statement statements study survey document documents letter article "
+    "website site poll polls data analysis figures memo release page book paper video "
+    "footage post tweet message note text law bill resolution agreement plan decision "
+    "ruling order evidence investigation inquiry probe book film story headline".split()
+)
+_SYNONYMS = {
+    "diplomat": {"foreign", "minister", "ambassador", "envoy", "secretary", "diplomat"},
+    "envoy": {"ambassador", "envoy", "diplomat"},
+    "lawmaker": {"senator", "sen.", "rep.", "representative", "congressman", "congresswoman"},
+    "congressman": {"rep.", "representative"},
+    "congresswoman": {"rep.", "representative"},
+    "senator": {"sen.", "senator"},
+    "governor": {"gov.", "governor"},
+    "candidate": {"candidate", "nominee"},
+    "nominee": {"candidate", "nominee"},
+    "spokesman": {"spokesman", "spokeswoman", "spokesperson"},
+    "spokeswoman": {"spokesman", "spokeswoman", "spokesperson"},
+    "official": {"minister", "secretary", "official", "director", "chief", "spokesman"},
+    "leader": {"president", "leader", "premier", "chancellor", "minister"},
+}
+_STOP = set("the a an of for and to in on at his her its their top senior former then 's ’s "
+            "new old chief".split())
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Maj|Sgt|Capt|Adm|St|Jr|Sr|Prof|Rev|No|vs|"
+    r"Jan|Feb|Aug|Sept|Oct|Nov|Dec|Inc|Corp|Co|Ltd|U\.S|U\.N|U\.K|E\.U|a\.m|p\.m|[A-Z])\.)$"
+)
+
+_OPENERS = "“„«"
+_CLOSERS = "”»"
+_MARKS = "“”„«»\"‘’"
+_MAX_QUOTE = 1500
+_NAME_TOKEN = (r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Maj|Sgt|Capt|Adm|St|Jr|Sr|Prof|Rev)\.|"
+               r"(?:[A-Z]\.){1,3}(?![\w.])|[A-Z][\w’'\-]*)")
+_RUN_RE = re.compile(
+    rf"{_NAME_TOKEN}(?:(?:[ \t]+|[ \t]*-[ \t]*)(?:(?:al|bin|ibn|de|del|da|van|von|der|la|le|el|abu|bin)"
+    rf"[\s-]+)?{_NAME_TOKEN})*"
+)
+_ORG_OF_RE = re.compile(
+    rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})*[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?{_NAME_TOKEN}"
+    rf"(?:[ \t]+(?:and[ \t]+)?{_NAME_TOKEN})*"
+)
+
+
+# --- quotation spans -----------------------------------------------------------------------
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    mark_start: int  # position of the opening mark
+    mark_end: int  # one past the closing mark
+    group: int  # segments of one multi-paragraph quote share a group
+    speaker: str | None = None
+    role: str | None = None
+    cue: str | None = None
+    direct: bool = False  # attributed by a cue in its own sentence
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph bounds; a quote never silently runs across one (except continued quotes)."""
+    bounds, pos = [], 0
+    for m in re.finditer(r"\n\s*", text):
+        if m.start() > pos:
+            bounds.append((pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        bounds.append((pos, len(text)))
+    return bounds
+
+
+def _mark_kind(text: str, i: int, j: int) -> str:
+    """'open', 'close' or 'both' for the mark run text[i:j] from its neighbours."""
+    ch = text[i]
+    if ch in _OPENERS:
+        return "open"
+    if ch in _CLOSERS:
+        return "close"
+    before = text[i - 1] if i > 0 else " "
+    after = text[j] if j < len(text) else " "
+    opens = before.isspace() or before in "([{—–-/:;,“‘" or i == 0
+    closes = after.isspace() or after in ".,;:!?)]}—–-/”’" or j == len(text)
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    return "both"
+
+
+def _double_marks(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """Double quotation mark runs in text[lo:hi] as (start, end, kind); `""` counts once."""
+    marks = []
+    for m in re.finditer(r"[“”„«»\"]+", text[lo:hi]):
+        i, j = m.start() + lo, m.end() + lo
+        run = m.group()
+        if len(run) > 1 and len(set(run)) > 1:  # e.g. ”“ between adjacent quotes: split
+            for k, ch in enumerate(run):
+                marks.append((i + k, i + k + 1, _mark_kind(text, i + k, i + k + 1)))
+            continue
+        marks.append((i, j, _mark_kind(text, i, j)))
+    return marks
+
+
+def _tag_ranges(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"<[^<>\n]{1,400}>", text)]
+
+
+def _pair_paragraph(text: str, marks: list[tuple[int, int, str]]) -> tuple[list, int | None]:
+    """Pair marks of one paragraph; return spans and the index of a quote left open at the end.
+
+    An opener that never closes (or closes too far away) is treated as a stray mark and pairing
+    restarts after it, so one bad mark cannot swallow the rest of the paragraph.
+    """
+    spans: list[tuple[int, int, int, int]] = []
+    k, n = 0, len(marks)
+    while k < n:
+        i, j, kind = marks[k]
+        if kind == "close":
+            k += 1
+            continue
+        depth, close_at = 1, None
+        for m in range(k + 1, n):
+            mi, mj, mkind = marks[m]
+            if text[mi] in _OPENERS and text[i] in _OPENERS:
+                depth += 1
+                continue
+            if mkind in ("close", "both") or (text[i] == '"' and mkind == "open" and False):
+                depth -= 1
+                if depth == 0:
+                    close_at = m
+                    break
+        if close_at is None:
+            if k == n - 1 or all(marks[m][2] == "open" for m in range(k + 1, n)):
+                return spans, k  # open at paragraph end: maybe continued below
+            k += 1
+            continue
+        ci, cj, _ = marks[close_at]
+        if ci - j > _MAX_QUOTE:
+            k += 1
+            continue
+        spans.append((j, ci, i, cj))
+        k = close_at + 1
+    return spans, None
+
+
+def _single_quotes(text: str, lo: int, hi: int, taken: list[tuple[int, int]]) -> list:
+    """Curly single quotes, only where they cannot be apostrophes (‘ after a space, ’ before one)."""
+    out = []
+    for m in re.finditer(r"(?:(?<=^)|(?<=[\s(\[—–]))‘(?=[A-Za-z])([^‘’\n]|’(?=\w))*?(?<=\S)’(?![\w’])",
+                         text[lo:hi]):
+        a, b = m.start() + lo, m.end() + lo
+        if b - a > 400 or any(s <= a < e for s, e in taken):
+            continue
+        out.append((a + 1, b - 1, a, b))
+    return out
+
+
+def _find_spans(text: str) -> list[_Span]:
+    """All quotation spans, in text order, with multi-paragraph quotes split per paragraph."""
+    tags = _tag_ranges(text)
+    paras = _paragraphs(text)
+    spans: list[_Span] = []
+    group = 0
+    carry: int | None = None  # group of a quote continued from the previous paragraph
+    for lo, hi in paras:
+        marks = [mk for mk in _double_marks(text, lo, hi)
+                 if not any(a <= mk[0] < b for a, b in tags)]
+        if carry is not None and marks and marks[0][0] == lo:
+            marks[0] = (marks[0][0], marks[0][1], "open")
+        pairs, open_idx = _pair_paragraph(text, marks)
+        continued = carry
+        carry = None
+        for s, e, ms, me in pairs:
+            g = continued if continued is not None and ms == lo else None
+            if g is None:
+                group += 1
+                g = group
+            spans.append(_Span(s, e, ms, me, g))
+        if open_idx is not None:
+            ms, me, _ = marks[open_idx]
+            nxt = _next_para_start(paras, hi)
+            if nxt is not None and text[nxt] in "“\"„«" and hi - me <= _MAX_QUOTE:
+                g = continued if continued is not None and ms == lo else None
+                if g is None:
+                    group += 1
+                    g = group
+                spans.append(_Span(me, hi, ms, hi, g))
+                carry = g
+        taken = [(sp.mark_start, sp.mark_end) for sp in spans]
+        for s, e, ms, me in _single_quotes(text, lo, hi, taken):
+            group += 1
+            spans.append(_Span(s, e, ms, me, group))
+    spans.sort(key=lambda sp: sp.start)
+    return [sp for sp in (_trim(text, sp) for sp in spans) if sp is not None]
+
+
+def _next_para_start(paras: list[tuple[int, int]], hi: int) -> int | None:
+    for lo, _ in paras:
+        if lo >= hi:
+            return lo
+    return None
+
+
+def _trim(text: str, sp: _Span) -> _Span | None:
+    """Strip spaces and stray marks at the ends; drop empty spans."""
+    s, e = sp.start, sp.end
+    while s < e and (text[s].isspace() or text[s] in _MARKS):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in _MARKS):
+        e -= 1
+    if e <= s or not re.search(r"\w", text[s:e]):
+        return None
+    sp.start, sp.end = s, e
+    return sp
+
+
+def _mask(text: str, spans: list[_Span]) -> str:
+    """Text with quote insides blanked (offsets kept); a final .?! stays to end sentences."""
+    chars = list(text)
+    for sp in spans:
+        for k in range(sp.start, sp.end):
+            if chars[k] != "\n":
+                chars[k] = "_"
+        last = text[sp.end - 1]
+        if last in ".?!,":
+            chars[sp.end - 1] = last
+    for a, b in _tag_ranges(text):
+        for k in range(a, b):
+            chars[k] = " "
+    return "".join(chars)
+
+
+def _sentence_start(masked: str, lo: int, pos: int) -> int:
+    """Start of the sentence holding `pos`, not looking before paragraph start `lo`."""
+    for m in reversed(list(re.finditer(r"[.!?][”\"’»]?\s+(?=[A-Z“\"‘_«])", masked[lo:pos]))):
+        end_abs = lo + m.start() + 1
+        if _ABBREV.search(masked[max(lo, end_abs - 6) : end_abs]):
+            continue
+        return lo + m.end()
+    return lo
+
+
+def _sentence_end(masked: str, pos: int, hi: int) -> int:
+    for m in re.finditer(r"[.!?](?=[”\"’»]?(?:\s+[A-Z“\"‘_«]|\s*$))", masked[pos:hi]):
+        end_abs = pos + m.start() + 1
+        if _ABBREV.search(masked[max(pos, end_abs - 6) : end_abs]):
+            continue
+        return end_abs
+    return hi
+
+
+# --- people and organisations --------------------------------------------------------------
+
+
+@dataclass
+class _Entity:
+    name: str
+    kind: str  # "person" or "org"
+    role: str | None = None
+    mentions: list[int] = field(default_factory=list)
+
+
+def _strip_possessive(word: str) -> str:
+    return re.sub(r"[’']s?$", "", word)
+
+
+def _tokens(run: str) -> list[str]:
+    return [t for t in re.split(r"\s+", run.strip()) if t]
+
+
+def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split a capitalised run into (title words, name words) at the last title word."""
+    last = -1
+    for k, tok in enumerate(tokens):
+        if tok.lower().rstrip(",") in _TITLES:
+            last = k
+    return tokens[: last + 1], tokens[last + 1 :]
+
+
+def _is_org(tokens: list[str]) -> bool:
+    if not tokens:
+        return False
+    if any(_strip_possessive(t).lower().strip(".") in _ORG_WORDS for t in tokens):
+        return True
+    return len(tokens) == 1 and bool(re.fullmatch(r"[A-Z]{2,6}|(?:[A-Z]\.){2,4}", tokens[0]))
+
+
+def _is_person_name(tokens: list[str]) -> bool:
+    if not tokens or len(tokens) > 4 or _is_org(tokens):
+        return False
+    if any(t.lower().strip(".,") in _NOT_NAMES for t in tokens):
+        return False
+    return all(re.match(r"[A-Z]", t) for t in tokens if t.lower() not in
+               {"al", "bin", "ibn", "de", "del", "da", "van", "von", "der", "la", "le", "el",
+                "abu"})
+
+
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w’'-]*", name)
+                   if w.lower() not in {"of", "the", "for", "and", "on", "in"}).upper()
+
+
+class _Registry:
+    """The article's people and organisations, found once, outside quotes."""
+
+    def __init__(self, text: str, masked: str) -> None:
+        self.text = text
+        self.masked = masked
+        self.people: dict[str, _Entity] = {}
+        self.orgs: dict[str, _Entity] = {}
+        self._scan()
+
+    def _scan(self) -> None:
+        masked = self.masked
+        for m in _ORG_OF_RE.finditer(masked):
+            toks = _tokens(m.group())
+            if toks and toks[0].lower() in _ORG_WORDS | {"international", "national", "united",
+                                                         "world", "human", "syrian", "russian"}:
+                self._add_org(" ".join(toks), m.start())
+            elif _is_org(toks[:-1]) or any(t.lower() in _ORG_WORDS for t in toks):
+                head = toks[0]
+                if head.lower() in _NOT_NAMES:
+                    toks = toks[1:]
+                if toks and toks[-1].lower() not in _NOT_NAMES:
+                    self._add_org(" ".join(toks), m.start())
+        for m in _RUN_RE.finditer(masked):
+            toks = _tokens(m.group())
+            while toks and toks[0].lower().strip(".,") in _NOT_NAMES:
+                toks = toks[1:]
+            if not toks:
+                continue
+            toks = toks[:-1] + [_strip_possessive(toks[-1])]
+            title, name = _split_title(toks)
+            start = m.start()
+            if _is_org(toks) and not (title and _is_person_name(name)):
+                if len(toks) > 1 or re.fullmatch(r"[A-Z.]{2,8}", toks[0]):
+                    self._add_org(" ".join(toks), start)
+                continue
+            if len(name) >= 2 and _is_person_name(name):
+                full = " ".join(name)
+                role = " ".join(title) if title and not all(
+                    t.lower() in _HONORIFICS for t in title) else None
+                role = role or self._role_around(m.start(), m.end(), title)
+                self._add_person(full, start, role)
+        self._surname_mentions()
+
+    def _role_around(self, start: int, end: int, title: list[str]) -> str | None:
+        """Lowercase title before a name ("Syria's foreign minister X") or an appositive after."""
+        before = self.masked[max(0, start - 120) : start]
+        m = re.search(r"(?:^|[.,;:(”“\"]\s*|\band\s+|\bby\s+|\bwith\s+)((?:the\s+|a\s+|an\s+)?[^.,;:()_]{2,100}?)"
+                      r"\s*,?\s*$", before)
+        if m and not title:
+            cand = m.group(1).strip()
+            words = [w.strip(",").lower() for w in cand.split()]
+            if words and before.rstrip().endswith(",") and any(w in _TITLES for w in words[:5]):
+                words = words + [words[[w in _TITLES for w in words].index(True)]]
+            if words and words[-1] in _TITLES | {"official", "diplomat", "analyst", "economist",
+                                                 "lawyer", "researcher", "editor", "founder",
+                                                 "executive", "manager", "strategist", "pollster",
+                                                 "correspondent", "activist", "resident",
+                                                 "member", "lawmaker", "secretary"}:
+                if len(words) <= 12 and not _VERB_RE.search(cand):
+                    return cand
+        after = self.masked[end : end + 140]
+        m = re.match(r",\s+((?:the|a|an|[A-Z][\w’']*[’']s)\s+[^.,;:()_]{2,110}?)\s*(?:[,.;)]|$)",
+                     after)
+        if m:
+            cand = m.group(1)
+            words = cand.lower().split()
+            if len(words) <= 14 and not _VERB_RE.search(cand) and \
+                    any(w.strip(",") in _TITLES or w in _SYNONYMS or w.endswith("er")
+                        or w.endswith("ist") or w.endswith("ian") for w in words):
+                return cand
+        return None
+
+    def _add_person(self, full: str, pos: int, role: str | None) -> None:
+        for known in list(self.people):  # "Carboni" registered before "Fabrizio Carboni"
+            if known != full and full.endswith(" " + known) is False and known.endswith(full):
+                full = known
+        ent = self.people.setdefault(full, _Entity(full, "person"))
+        ent.mentions.append(pos)
+        if role and not ent.role:
+            ent.role = role
+
+    def _add_org(self, name: str, pos: int) -> None:
+        name = re.sub(r"^(?:The|the)\s+", "", name).strip()
+        name = _strip_possessive(name)
+        if not name or name.lower() in _NOT_NAMES:
+            return
+        ent = self.orgs.setdefault(name, _Entity(name, "org"))
+        ent.mentions.append(pos)
+
+    def _surname_mentions(self) -> None:
+        by_last: dict[str, list[str]] = {}
+        for full in self.people:
+            by_last.setdefault(full.split()[-1], []).append(full)
+        for last, fulls in by_last.items():
+            if len(fulls) != 1:
+                continue
+            for m in re.finditer(rf"\b{re.escape(last)}\b", self.masked):
+                self.people[fulls[0]].mentions.append(m.start())
+        for ent in self.people.values():
+            ent.mentions = sorted(set(ent.mentions))
+
+    # -- lookups ------------------------------------------------------------------------
+
+    def person(self, name: str, pos: int) -> _Entity | None:
+        """Full person for a (partial) name: "Lavrov", "Mr. Clyburn", "Sergei Lavrov"."""
+        toks = [t for t in _tokens(name) if t.lower() not in _HONORIFICS]
+        if not toks:
+            return None
+        key = " ".join(toks)
+        if key in self.people:
+            return self.people[key]
+        cands = [e for e in self.people.values() if e.name.endswith(" " + key)
+                 or e.name.split()[-1] == toks[-1]]
+        if not cands:
+            return None
+        return max(cands, key=lambda e: (_last_before(e.mentions, pos), -min(e.mentions)))
+
+    def org(self, name: str) -> _Entity | None:
+        key = _strip_possessive(re.sub(r"^(?:The|the)\s+", "", name.strip()))
+        if key in self.orgs:
+            return self.orgs[key]
+        plain = key.replace(".", "")
+        if re.fullmatch(r"[A-Z]{2,8}", plain):
+            for ent in self.orgs.values():
+                if " " in ent.name and _acronym(ent.name) == plain:
+                    return ent
+        return None
+
+    def recent(self, kind: str, pos: int) -> _Entity | None:
+        pool = self.people.values() if kind == "person" else self.orgs.values()
+        best, best_pos = None, -1
+        for ent in pool:
+            p = _last_before(ent.mentions, pos)
+            if p > best_pos:
+                best, best_pos = ent, p
+        return best
+
+    def by_description(self, desc: str, pos: int) -> _Entity | None:
+        """Person earlier introduced with a role sharing words with `desc`; latest wins ties."""
+        words = _content_words(desc)
+        if not words:
+            return None
+        wanted = set(words)
+        for w in words:
+            wanted |= _SYNONYMS.get(w, set())
+        best, best_key = None, (0, -1)
+        for ent in self.people.values():
+            if not ent.role:
+                continue
+            last = _last_before(ent.mentions, pos)
+            if last < 0:
+                continue
+            role_words = set(_content_words(ent.role))
+            overlap = len(set(words) & role_words) + 0.5 * len((wanted - set(words)) & role_words)
+            head_ok = words[-1] in role_words or bool(_SYNONYMS.get(words[-1], set()) & role_words)
+            if overlap == 0:
+                continue
+            key = (overlap + (1 if head_ok else 0), last)
+            if key > best_key:
+                best, best_key = ent, key
+        return best
+
+
+def _last_before(positions: list[int], pos: int) -> int:
+    best = -1
+    for p in positions:
+        if p < pos:
+            best = p
+    return best
+
+
+def _content_words(text: str) -> list[str]:
+    words = [_strip_possessive(w).lower().strip(".,") for w in re.findall(r"[\w’'.-]+", text)]
+    return [w for w in words if w and w not in _STOP]
+
+
+# --- attribution ---------------------------------------------------------------------------
+
+
+_LEAD_JUNK = re.compile(
+    r"^(?:(?:and|but|so|then|meanwhile|separately|however|later|earlier|also|yet|still|"
+    r"instead|now|indeed|moreover|in response|in a statement|in an interview)\b[\s,]*)+",
+    re.I,
+)
+
+
+def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None, bool]:
+    """(speaker, role, ok) for a cue's subject; ok=False means 'not a speaker phrase at all'."""
+    np = _LEAD_JUNK.sub("", np.strip(" ,;:—–-\n")).strip(" ,")
+    if not np or "_" in np or len(np.split()) > 18:
+        return None, None, False
+    low = np.lower()
+    if low in _PRONOUNS:
+        kind = _PRONOUNS[low]
+        if kind is None:
+            return None, None, True
+        ent = reg.recent("person" if kind == "person" else "org", pos)
+        return (ent.name, ent.role, True) if ent else (None, None, True)
+    parts = [p.strip() for p in re.split(r",\s*", np) if p.strip()]
+    parts = [p for p in parts if not re.match(
+        r"(?:who|which|whose|where|when|speaking|writing|in|on|at|during|after|before|from|"
+        r"with|as|while|citing|quoting|according|last|this|earlier|later)\b", p, re.I)
+        or re.match(r"(?:in|on|at)\b", p) is None and p[:1].isupper() and _is_np(p)]
+    if not parts:
+        return None, None, False
+    named: list[tuple[str, str | None, str]] = []
+    descs: list[str] = []
+    for part in parts:
+        hit = _named(part, pos, reg)
+        if hit:
+            named.append(hit)
+        else:
+            descs.append(part)
+    if named:
+        speaker, role, _ = named[0]
+        if descs and (not role or role == reg_role(reg, speaker)):
+            role = descs[0]
+        return speaker, role, True
+    desc = descs[0]
+    words = desc.split()
+    if len(words) > 12 or not _is_np(desc):
+        return None, None, False
+    head = _strip_possessive(words[-1].lower())
+    if head in _NON_SPEAKERS:
+        return None, None, True
+    if re.match(r"(?:the|this|that)\s", desc, re.I):
+        ent = reg.by_description(desc, pos)
+        if ent:
+            return ent.name, ent.role or desc, True
+    return None, desc, True
+
+
+def reg_role(reg: _Registry, name: str) -> str | None:
+    ent = reg.people.get(name)
+    return ent.role if ent else None
+
+
+def _is_np(text: str) -> bool:
+    """Cheap check that a phrase is nominal: it holds no finite verb we know of."""
+    return not _VERB_RE.search(text) and not re.search(
+        r"\b(?:is|was|were|are|be|been|had|has|have|that|if|because)\b", text)
+
+
+def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] | None:
+    """A proper name in `part` (person or organisation) as (speaker, role, kind)."""
+    org_m = _ORG_OF_RE.search(part)
+    if org_m:
+        ent = reg.org(org_m.group())
+        if ent:
+            return ent.name, None, "org"
+    runs = list(_RUN_RE.finditer(part))
+    if not runs:
+        return None
+    m = runs[-1]
+    if re.search(r"\b(?:for|of|in|at|from|to|on|with|and|by|about|against|over)\s+(?:the\s+)?$",
+                 part[: m.start()]):
+        return None  # the name is an object ("director for the Near East"), not the head
+    # A possessive run followed by a lowercase noun ("the ICRC’s director ...") is not the subject.
+    if re.match(r"[’']s\b", part[m.end() - 2 : m.end()] if m.group().endswith(("’s", "'s"))
+                else "") and part[m.end() :].strip():
+        return None
+    if part[m.end() :].strip() and not re.fullmatch(r"\s*(?:\(\w+\)|Jr\.?|Sr\.?)?\s*",
+                                                    part[m.end() :]):
+        return None
+    toks = _tokens(m.group())
+    while toks and toks[0].lower().strip(".,") in _NOT_NAMES - _HONORIFICS:
+        toks = toks[1:]
+    if not toks:
+        return None
+    toks = toks[:-1] + [_strip_possessive(toks[-1])]
+    title, name = _split_title(toks)
+    prefix = part[: m.start()].strip()
+    role_bits = [b for b in (prefix, " ".join(t for t in title if t.lower() not in _HONORIFICS))
+                 if b]
+    role = " ".join(role_bits) or None
+    if role and re.fullmatch(r"(?:the|a|an)", role, re.I):
+        role = None
+    if name and _is_person_name(name):
+        ent = reg.person(" ".join(name), pos)
+        if ent:
+            return ent.name, role or ent.role, "person"
+        if len(name) == 1 and not title and reg.org(name[0]):
+            return reg.org(name[0]).name, None, "org"
+        return " ".join(name), role, "person"
+    if _is_org(toks) or (prefix.lower() in {"the"} and toks):
+        ent = reg.org(" ".join(toks))
+        return (ent.name if ent else re.sub(r"^The\s+", "", " ".join(toks))), None, "org"
+    if len(toks) == 1 and toks[0][0].isupper() and toks[0].lower() not in _NOT_NAMES and \
+            not title:
+        ent = reg.org(toks[0])
+        return (ent.name if ent else toks[0]), None, "org"
+    return None
+
+
+_AFTER_VERB_FIRST = re.compile(
+    rf"^[\s,—–-]*(?P<verb>{_VERBS})(?:\s+(?:on|in)\s+\w+)?\s+(?P<np>[^.;:!?_—]{{1,160}}?)"
+    r"\s*(?=[.;:!?—]|$|,\s*(?:who|adding|as|in|on|at|after|when|during|noting|speaking)\b)"
+)
+_AFTER_NP_FIRST = re.compile(
+    rf"^[\s,—–-]*(?P<np>[^.;:!?_“”\"]{{1,160}}?)\s+(?:(?:{_ADVS})\s+)?(?P<verb>{_VERBS})\b"
+)
+_ACCORDING = re.compile(r"according to\s+(?P<np>[^.;:!?_—]{1,140}?)\s*(?=[.;:!?,—]|$)", re.I)
+
+
+def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
+    """'“...,” X said' / '“...,” said X' / '“...,” according to X'."""
+    inner_end = masked[sp.end - 1]
+    end = _sentence_end(masked, sp.mark_end, hi)
+    after = masked[sp.mark_end : end]
+    nxt = re.search(r"[“\"‘«]", after)
+    if nxt:
+        after = after[: nxt.start()]
+    if inner_end == "." and re.match(r"\s*[A-Z]", after):
+        return False  # a new sentence starts after a closed quote
+    for rx in (_AFTER_VERB_FIRST, _AFTER_NP_FIRST):
+        m = rx.match(after)
+        if m:
+            spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg)
+            if ok:
+                cue = after[m.start("np") if rx is _AFTER_NP_FIRST else m.start("verb") :
+                            m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
+                _set(sp, spk, role, cue.strip(" ,"), direct=True)
+                return True
+    m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
+    if m:
+        spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg)
+        if ok:
+            _set(sp, spk, role, m.group(0).strip(" ,"), direct=True)
+            return True
+    return False
+
+
+def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
+    """'X said: “...”', 'X told reporters that “...”', 'according to X, “...”', 'X: “...”'."""
+    s0 = _sentence_start(masked, lo, sp.mark_start)
+    before = masked[s0 : sp.mark_start]
+    if not before.strip():
+        prev_start = _sentence_start(masked, lo, max(lo, s0 - 1))
+        prev = masked[prev_start:s0]
+        if prev.rstrip().endswith(":"):
+            s0, before = prev_start, prev
+        else:
+            return False
+    # drop anything up to an earlier quote in the same sentence, keeping its trailing cue
+    m = _ACCORDING.search(before)
+    if m:
+        spk, role, ok = _resolve(m.group("np"), s0 + m.start("np"), reg)
+        if ok:
+            _set(sp, spk, role, m.group(0).strip(" ,"), direct=True)
+            return True
+    verbs = list(_VERB_RE.finditer(before))
+    for vm in reversed(verbs):
+        if before[: vm.start()].rstrip().endswith(("so-", "so")):
+            continue
+        head = before[: vm.start()]
+        head = re.sub(rf"\s+(?:{_ADVS})\s*$", "", head)
+        cut = max(head.rfind("”"), head.rfind('"'), head.rfind("_"))
+        clause = head[cut + 1 :] if cut >= 0 else head
+        clause = re.sub(r"^.*\b(?:and|but|while|as|after|before|because|when)\s+(?=[A-Za-z])",
+                        "", clause) if len(clause.split()) > 14 else clause
+        spk, role, ok = _resolve(clause, s0 + (cut + 1 if cut >= 0 else 0), reg)
+        if not ok and cut >= 0:
+            continue
+        if not ok:
+            after_verb = before[vm.end() :]
+            m2 = re.match(r"\s+([A-Z][^,:;]{1,60}?)\s*[,:]?\s*$", after_verb)
+            if m2:  # "Said Lavrov: “...”"
+                spk, role, ok = _resolve(m2.group(1), s0 + vm.end(), reg)
+        if ok:
+            cue = (_LEAD_JUNK.sub("", clause.strip()) + " " + vm.group()).strip()
+            _set(sp, spk, role, cue, direct=True)
+            return True
+        break
+    m = re.search(r"(?:^|[.;]\s+)([^.;:_]{2,80}):\s*$", before)
+    if m:
+        spk, role, ok = _resolve(m.group(1), s0 + m.start(1), reg)
+        if ok and (spk or role):
+            _set(sp, spk, role, m.group(1).strip() + ":", direct=True)
+            return True
+    return _attribute_subject(before, s0, sp, reg)
+
+
+def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
+    """Embedded quote: the sentence's subject speaks ("Lavrov slammed X for “...”")."""
+    clause = _LEAD_JUNK.sub("", before.lstrip())
+    clause = re.sub(r"^(?:On|In|At|During|After|Before|Last|Earlier|Later)\b[^,]{0,40},\s*", "",
+                    clause)
+    m = re.match(rf"((?:the\s+|The\s+)?(?:{_NAME_TOKEN}\s+){{0,5}}{_NAME_TOKEN}|[Hh]e|[Ss]he)"
+                 r"\s+(?:(?:also|then|later|has|had|have)\s+)?([a-z]+(?:ed|s))\b", clause)
+    if not m or m.group(2) in {"is", "was", "has", "as", "this", "us"}:
+        return False
+    spk, role, ok = _resolve(m.group(1), s0 + before.find(m.group(1)), reg)
+    if ok and spk:
+        _set(sp, spk, role, f"{m.group(1)} {m.group(2)}", direct=True)
+        return True
+    return False
+
+
+def _set(sp: _Span, speaker: str | None, role: str | None, cue: str | None, direct: bool) -> None:
+    sp.speaker, sp.role, sp.cue, sp.direct = speaker, role, cue, direct
+
+
+def _is_fragment(text: str, sp: _Span) -> bool:
+    """Scare quotes and titles: few words, no sentence shape."""
+    inner = text[sp.start : sp.end]
+    words = inner.split()
+    if len(words) <= 2:
+        return True
+    if len(words) <= 6 and all(w[:1].isupper() or w.lower() in {"of", "the", "and", "a", "in",
+                                                                   "on", "for", "to"}
+                               for w in words) and not inner.endswith((".", "!", "?", ",")):
+        return True
+    return False
+
+
 def extract_quotes(article: Article) -> list[Quote]:
-    raise NotImplementedError
+    """Quotes of one article, each with its best-guess speaker (None if unknown)."""
+    text = article.text
+    spans = _find_spans(text)
+    if not spans:
+        return []
+    masked = _mask(text, spans)
+    reg = _Registry(text, masked)
+    paras = _paragraphs(text)
+    para_of = _para_index(paras, spans)
+    for sp, p in zip(spans, para_of, strict=True):
+        lo, hi = paras[p]
+        _attribute_after(masked, sp, hi, reg) or _attribute_before(masked, sp, lo, reg)
+    _inherit(text, masked, spans, para_of, paras, reg)
+    out = []
+    for sp in spans:
+        if _is_fragment(text, sp) and not sp.direct:
+            continue
+        if len(text[sp.start : sp.end].split()) <= 2 and not sp.speaker:
+            continue
+        out.append(Quote(article.id, sp.start, sp.end, sp.speaker, sp.role, sp.cue))
+    return out
+
+
+def _para_index(paras: list[tuple[int, int]], spans: list[_Span]) -> list[int]:
+    out, p = [], 0
+    for sp in spans:
+        while p + 1 < len(paras) and paras[p + 1][0] <= sp.mark_start:
+            p += 1
+        out.append(p)
+    return out
+
+
+def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
+             paras: list[tuple[int, int]], reg: _Registry) -> None:
+    """Uncued quotes take the speaker of their multi-paragraph group, their paragraph, the
+    previous sentence's cue, or the previous paragraph's last quote (a quote-only paragraph)."""
+    by_group: dict[int, _Span] = {}
+    for sp in spans:
+        if sp.direct and sp.group not in by_group:
+            by_group[sp.group] = sp
+    for k, sp in enumerate(spans):
+        if sp.direct:
+            continue
+        src = by_group.get(sp.group)
+        if src is None:
+            same = [o for o, p in zip(spans, para_of, strict=True)
+                    if p == para_of[k] and o.direct and o is not sp]
+            before = [o for o in same if o.start < sp.start]
+            after = [o for o in same if o.start > sp.start]
+            src = before[-1] if before else (after[0] if after else None)
+        if src is None:
+            lo, _ = paras[para_of[k]]
+            s0 = _sentence_start(masked, lo, sp.mark_start)
+            if s0 > lo:
+                prev_start = _sentence_start(masked, lo, s0 - 1)
+                probe = _Span(s0, s0, s0, s0, -1)
+                if _attribute_before(masked, probe, prev_start, reg) and probe.speaker:
+                    src = probe
+            elif para_of[k] > 0 and sp.mark_start == lo:
+                prev = [o for o, p in zip(spans, para_of, strict=True)
+                        if p == para_of[k] - 1 and o.speaker]
+                if prev and prev[-1].mark_end >= paras[para_of[k] - 1][1] - 60:
+                    src = prev[-1]
+        if src is not None and src.speaker:
+            sp.speaker, sp.role, sp.cue = src.speaker, src.role, src.cue
+
+
+# --- matching user queries -----------------------------------------------------------------
+
+
+def _norm_words(text: str) -> list[str]:
+    text = text.replace(".", "")
+    return [_strip_possessive(w).lower() for w in re.findall(r"[\w’'-]+", text)]
+
+
+def speaker_matches(query: str, quote: Quote) -> bool:
+    """Does a user's "Lavrov" / "the ICRC" / "UN" / "the Russian foreign minister" mean this
+    quote's speaker? Case-insensitive; surnames, acronyms and role words all count."""
+    q = re.sub(r"^(?:the|a|an)\s+", "", query.strip(), flags=re.I).strip(" ?.!")
+    if not q or not (quote.speaker or quote.role):
+        return False
+    speaker = quote.speaker or ""
+    role = quote.role or ""
+    q_words = [w for w in _norm_words(q) if w not in {"the", "of", "a", "an"}]
+    spk_words = _norm_words(speaker)
+    all_words = set(spk_words) | set(_norm_words(role))
+    if not q_words:
+        return False
+    if " ".join(q_words) == " ".join(w for w in spk_words if w not in {"the", "of", "a", "an"}):
+        return True
+    q_plain = q.replace(".", "").upper()
+    if re.fullmatch(r"[A-Z]{2,8}", q.replace(".", "")) or len(q_words) == 1:
+        if speaker and _acronym(speaker) == q_plain:
+            return True
+        if q_plain.lower() in all_words and q_plain.isupper() and len(q_words) == 1 and \
+                re.fullmatch(r"[A-Za-z.]{2,8}", q) and q.replace(".", "").isupper():
+            return True
+    if len(q_words) > 1 and _acronym(q) and _acronym(q).lower() in all_words:
+        return True
+    if len(q_words) == 1:
+        return q_words[0] in spk_words
+    return all(w in all_words or w in _STOP for w in q_words)
