@@ -86,7 +86,7 @@ _NOT_NAMES = set(
     "also then later earlier last next monday tuesday wednesday thursday friday saturday sunday "
     "january february march april may june july august september october november december "
     "jan jan. feb feb. aug aug. sept sept. oct oct. nov nov. dec dec. mr mr. "
-    "according there here it he she they we i you what why how who where asked "
+    "according there here it he she they we i you what why how where asked "
     "yes no not now today yesterday tomorrow even still despite although though because "
     "more most some many all both each every other another such just only".split()
 )
@@ -513,14 +513,12 @@ class _Registry:
 
     def org(self, name: str) -> _Entity | None:
         key = _strip_possessive(re.sub(r"^(?:The|the)\s+", "", name.strip()))
-        if key in self.orgs:
-            return self.orgs[key]
         plain = key.replace(".", "")
-        if re.fullmatch(r"[A-Z]{2,8}", plain):
+        if re.fullmatch(r"[A-Z]{2,8}", plain):  # prefer the spelled-out name the article uses
             for ent in self.orgs.values():
                 if " " in ent.name and _acronym(ent.name) == plain:
                     return ent
-        return None
+        return self.orgs.get(key)
 
     def recent(self, kind: str, pos: int) -> _Entity | None:
         pool = self.people.values() if kind == "person" else self.orgs.values()
@@ -586,6 +584,9 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
     if not np or "_" in np or len(np.split()) > 18:
         return None, None, False
     low = np.lower()
+    if re.match(r"(?:by|of|in|on|at|for|to|from|with|about|as|than|that|which|who|what|when|"
+                r"where|if|because|and|or|but|not|no)\b", np) or not _content_words(np):
+        return None, None, False
     if low in _PRONOUNS:
         kind = _PRONOUNS[low]
         if kind is None:
@@ -593,7 +594,7 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
         ent = reg.recent("person" if kind == "person" else "org", pos)
         return (ent.name, ent.role, True) if ent else (None, None, True)
     parts = [p.strip() for p in re.split(r",\s*", np) if p.strip()]
-    parts = [p for p in parts if not re.match(
+    parts = [p for p in parts if re.match(r"[A-Z]{2,}\b", p) or not re.match(
         r"(?:who|which|whose|where|when|speaking|writing|in|on|at|during|after|before|from|"
         r"with|as|while|citing|quoting|according|last|this|earlier|later)\b", p, re.I)
         or re.match(r"(?:in|on|at)\b", p) is None and p[:1].isupper() and _is_np(p)]
