@@ -378,8 +378,21 @@ def _is_org(tokens: list[str]) -> bool:
     return len(tokens) == 1 and bool(re.fullmatch(r"[A-Z]{2,6}|(?:[A-Z]\.){2,4}", tokens[0]))
 
 
+_PLACE_WORDS = set(
+    "united states kingdom new york hampshire jersey mexico north south east west carolina dakota "
+    "virginia island city county street avenue road river sea valley mountain mountains gulf bay "
+    "lake park square hall hill beach coast republic democratic arab emirates saudi arabia "
+    "sri lanka hong kong los angeles san francisco las vegas washington d.c. dc citizens "
+    "former middle near far great america american europe european asia africa latin "
+    "capitol white house oval office rose garden super tuesday election day".split()
+)
+
+
 def _is_person_name(tokens: list[str]) -> bool:
     if not tokens or len(tokens) > 4 or _is_org(tokens):
+        return False
+    if len(tokens) > 1 and sum(t.lower().strip(".,’'s") in _PLACE_WORDS for t in tokens) >= 1 \
+            and tokens[0].lower() in _PLACE_WORDS:
         return False
     if any(t.lower().strip(".,") in _NOT_NAMES for t in tokens):
         return False
@@ -401,7 +414,9 @@ class _Registry:
         self.masked = masked
         self.people: dict[str, _Entity] = {}
         self.orgs: dict[str, _Entity] = {}
+        self.subjects: list[tuple[int, _Entity]] = []
         self._scan()
+        self._scan_subjects()
 
     def _scan(self) -> None:
         masked = self.masked
@@ -440,6 +455,8 @@ class _Registry:
     def _role_around(self, start: int, end: int, title: list[str]) -> str | None:
         """Lowercase title before a name ("Syria's foreign minister X") or an appositive after."""
         before = self.masked[max(0, start - 120) : start]
+        if not title and not before.rstrip().endswith(","):
+            return _title_before(before)
         m = re.search(r"(?:^|[.,;:(”“\"]\s*|\band\s+|\bby\s+|\bwith\s+)((?:the\s+|a\s+|an\s+)?[^.,;:()_]{2,100}?)"
                       r"\s*,?\s*$", before)
         if m and not title:
@@ -520,6 +537,35 @@ class _Registry:
                     return ent
         return self.orgs.get(key)
 
+    def note_speaker(self, name: str | None, pos: int) -> None:
+        """A resolved cue subject is the freshest antecedent for a following "he said"."""
+        if name and name in self.people:
+            self.subjects.append((pos, self.people[name]))
+            self.subjects.sort(key=lambda x: x[0])
+
+    def subject(self, pos: int) -> _Entity | None:
+        best = None
+        for p, ent in self.subjects:
+            if p >= pos:
+                break
+            best = ent
+        return best
+
+    def _scan_subjects(self) -> None:
+        """People who open a sentence ("Orban has condemned ...") are what he/she refer to."""
+        for m in re.finditer(
+                rf"(?:^|[.!?]\s+|\n\s*)(?:(?:[A-Z][a-z]+ly|On \w+|In \w+|Last \w+|And|But|"
+                rf"Meanwhile|However|Still|Later|Earlier|Separately|Then|So)[, ]+)?"
+                rf"((?:{_NAME_TOKEN}[ \t]+){{0,5}}{_NAME_TOKEN})(?:,[^,.;_]{{0,120}},)?\s+[a-z]",
+                self.masked):
+            toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
+            title, name = _split_title(toks)
+            if name and _is_person_name(name):
+                ent = self.person(" ".join(name), m.start(1) + 1)
+                if ent:
+                    self.subjects.append((m.start(1), ent))
+        self.subjects.sort(key=lambda x: x[0])
+
     def recent(self, kind: str, pos: int) -> _Entity | None:
         pool = self.people.values() if kind == "person" else self.orgs.values()
         best, best_pos = None, -1
@@ -553,6 +599,39 @@ class _Registry:
             if key > best_key:
                 best, best_key = ent, key
         return best
+
+
+_ROLE_NOUNS = _TITLES | {
+    "official", "diplomat", "analyst", "economist", "lawyer", "researcher", "editor", "founder",
+    "executive", "manager", "strategist", "pollster", "correspondent", "activist", "resident",
+    "member", "lawmaker", "secretary", "nominee", "hopeful", "rival", "opponent", "surrogate",
+    "congressman", "congresswoman", "consultant", "operative", "historian", "expert", "writer",
+    "host", "anchor", "columnist", "reporter", "journalist", "author", "ceo", "mother", "father",
+    "wife", "husband", "son", "daughter", "brother", "sister", "friend", "campaigner",
+}
+_ROLE_STOP = re.compile(
+    r"(?:and|or|but|with|by|alongside|to|of|in|on|at|from|as|that|who|which|is|was|were|are|"
+    r"has|had|have|be|been|than|against|about|after|before|said|says|told|when|while|if|"
+    r"[a-z]+ed|[a-z]+ing)$"
+)
+
+
+def _title_before(before: str) -> str | None:
+    """"Syria's foreign minister" / "then-GOP nominee" right before a name, or None."""
+    words = before.split()
+    if not words or words[-1].lower() not in _ROLE_NOUNS:
+        return None
+    kept: list[str] = []
+    for w in reversed(words[-10:]):
+        if re.search(r"[.,;:()”“\"_]", w) and kept:
+            break
+        if _ROLE_STOP.match(w) and kept:
+            break
+        kept.append(w)
+        if w.lower() in {"the", "a", "an"}:
+            break
+    role = " ".join(reversed(kept)).strip(" ,")
+    return role if role and role.lower() not in {"the", "a", "an"} else None
 
 
 def _last_before(positions: list[int], pos: int) -> int:
@@ -591,12 +670,13 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
         kind = _PRONOUNS[low]
         if kind is None:
             return None, None, True
-        ent = reg.recent("person" if kind == "person" else "org", pos)
+        ent = reg.subject(pos) if kind == "person" else None
+        ent = ent or reg.recent("person" if kind == "person" else "org", pos)
         return (ent.name, ent.role, True) if ent else (None, None, True)
     parts = [p.strip() for p in re.split(r",\s*", np) if p.strip()]
     parts = [p for p in parts if re.match(r"[A-Z]{2,}\b", p) or not re.match(
         r"(?:who|which|whose|where|when|speaking|writing|in|on|at|during|after|before|from|"
-        r"with|as|while|citing|quoting|according|last|this|earlier|later)\b", p, re.I)
+        r"with|as|while|citing|quoting|according|last|this|earlier|later|[a-z]+ing)\b", p, re.I)
         or re.match(r"(?:in|on|at)\b", p) is None and p[:1].isupper() and _is_np(p)]
     if not parts:
         return None, None, False
@@ -608,11 +688,14 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
             named.append(hit)
         else:
             descs.append(part)
+    descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14]
     if named:
-        speaker, role, _ = named[0]
+        speaker, role, _ = named[-1]
         if descs and (not role or role == reg_role(reg, speaker)):
             role = descs[0]
         return speaker, role, True
+    if not descs:
+        return None, None, False
     desc = descs[0]
     words = desc.split()
     if len(words) > 12 or not _is_np(desc):
@@ -784,7 +867,12 @@ def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
                     clause)
     m = re.match(rf"((?:the\s+|The\s+)?(?:{_NAME_TOKEN}\s+){{0,5}}{_NAME_TOKEN}|[Hh]e|[Ss]he)"
                  r"\s+(?:(?:also|then|later|has|had|have)\s+)?([a-z]+(?:ed|s))\b", clause)
-    if not m or m.group(2) in {"is", "was", "has", "as", "this", "us"}:
+    if not m or m.group(2) in {"is", "was", "has", "as", "this", "us"} or \
+            re.search(r"[’']s$", m.group(1)):
+        return False
+    known = m.group(1).lower() in {"he", "she"} or reg.person(m.group(1), s0 + len(before)) or \
+        reg.org(m.group(1))
+    if not known:
         return False
     spk, role, ok = _resolve(m.group(1), s0 + before.find(m.group(1)), reg)
     if ok and spk:
@@ -823,6 +911,7 @@ def extract_quotes(article: Article) -> list[Quote]:
     for sp, p in zip(spans, para_of, strict=True):
         lo, hi = paras[p]
         _attribute_after(masked, sp, hi, reg) or _attribute_before(masked, sp, lo, reg)
+        reg.note_speaker(sp.speaker, sp.mark_end)
     _inherit(text, masked, spans, para_of, paras, reg)
     out = []
     for sp in spans:
