@@ -87,7 +87,8 @@ _NOT_NAMES = set(
     "january february march april may june july august september october november december "
     "jan jan. feb feb. aug aug. sept sept. oct oct. nov nov. dec dec. mr mr. "
     "according there here it he she they we i you what why how where asked "
-    "yes no not now today yesterday tomorrow even still despite although though because "
+    "yes no not now today yesterday tomorrow even still despite although though because does do "
+    "did is was are were will would can could should has have had "
     "more most some many all both each every other another such just only".split()
 )
 _NON_SPEAKERS = set(
@@ -125,11 +126,11 @@ _MAX_QUOTE = 1500
 _NAME_TOKEN = (r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Maj|Sgt|Capt|Adm|St|Jr|Sr|Prof|Rev)\.|"
                r"(?:[A-Z]\.){1,3}(?![\w.])|[A-Z][\w’'\-]*)")
 _RUN_RE = re.compile(
-    rf"{_NAME_TOKEN}(?:(?:[ \t]+|[ \t]*-[ \t]*)(?:(?:al|bin|ibn|de|del|da|van|von|der|la|le|el|abu|bin)"
+    rf"(?<![\w’'.-]){_NAME_TOKEN}(?:(?:[ \t]+|[ \t]*-[ \t]*)(?:(?:al|bin|ibn|de|del|da|van|von|der|la|le|el|abu|bin)"
     rf"[\s-]+)?{_NAME_TOKEN})*"
 )
 _ORG_OF_RE = re.compile(
-    rf"{_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})*[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?{_NAME_TOKEN}"
+    rf"(?<![\w’'.-]){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})*[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?{_NAME_TOKEN}"
     rf"(?:[ \t]+(?:and[ \t]+)?{_NAME_TOKEN})*"
 )
 
@@ -354,7 +355,9 @@ class _Entity:
 
 
 def _strip_possessive(word: str) -> str:
-    return re.sub(r"[’']s?$", "", word)
+    if word.endswith(("’s", "'s")):
+        return word[:-2]
+    return word[:-1] if word.endswith(("’", "'")) else word
 
 
 def _tokens(run: str) -> list[str]:
@@ -415,6 +418,11 @@ class _Registry:
         self.people: dict[str, _Entity] = {}
         self.orgs: dict[str, _Entity] = {}
         self.subjects: list[tuple[int, _Entity]] = []
+        self._words: dict[str, list[int]] = {}
+        for m in re.finditer(r"\b[A-Z][\w-]*", masked):
+            self._words.setdefault(m.group(), []).append(m.start())
+        self._after_prep = set(re.findall(
+            r"\b(?:in|to|from|across|into|near|outside|inside)\s+([A-Z][\w-]*)", masked))
         self._scan()
         self._scan_subjects()
 
@@ -507,8 +515,7 @@ class _Registry:
         for last, fulls in by_last.items():
             if len(fulls) != 1:
                 continue
-            for m in re.finditer(rf"\b{re.escape(last)}\b", self.masked):
-                self.people[fulls[0]].mentions.append(m.start())
+            self.people[fulls[0]].mentions.extend(self._words.get(last, ()))
         for ent in self.people.values():
             ent.mentions = sorted(set(ent.mentions))
 
@@ -562,9 +569,15 @@ class _Registry:
             title, name = _split_title(toks)
             if name and _is_person_name(name):
                 ent = self.person(" ".join(name), m.start(1) + 1)
+                if ent is None and len(name) == 1 and not self._is_place(name[0]):
+                    ent = self.people.setdefault(name[0], _Entity(name[0], "person"))
+                    ent.mentions.append(m.start(1))
                 if ent:
                     self.subjects.append((m.start(1), ent))
         self.subjects.sort(key=lambda x: x[0])
+
+    def _is_place(self, word: str) -> bool:
+        return word.lower() in _PLACE_WORDS or word in self._after_prep
 
     def recent(self, kind: str, pos: int) -> _Entity | None:
         pool = self.people.values() if kind == "person" else self.orgs.values()
@@ -676,10 +689,12 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
     parts = [p.strip() for p in re.split(r",\s*", np) if p.strip()]
     parts = [p for p in parts if re.match(r"[A-Z]{2,}\b", p) or not re.match(
         r"(?:who|which|whose|where|when|speaking|writing|in|on|at|during|after|before|from|"
-        r"with|as|while|citing|quoting|according|last|this|earlier|later|[a-z]+ing)\b", p, re.I)
-        or re.match(r"(?:in|on|at)\b", p) is None and p[:1].isupper() and _is_np(p)]
+        r"with|as|while|citing|quoting|according|last|this|earlier|later|[a-z]+ing)\b", p, re.I)]
     if not parts:
         return None, None, False
+    if re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}"
+                rf"(?:{'|'.join(sorted(_NON_SPEAKERS))})\b", parts[0], re.I):
+        return None, None, True  # "a statement by the army ... said": a document, not a person
     named: list[tuple[str, str | None, str]] = []
     descs: list[str] = []
     for part in parts:
@@ -917,7 +932,8 @@ def extract_quotes(article: Article) -> list[Quote]:
     for sp in spans:
         if _is_fragment(text, sp) and not sp.direct:
             continue
-        if len(text[sp.start : sp.end].split()) <= 2 and not sp.speaker:
+        if len(text[sp.start : sp.end].split()) <= 2 and not (
+                sp.speaker and sp.cue and _VERB_RE.search(sp.cue)):
             continue
         out.append(Quote(article.id, sp.start, sp.end, sp.speaker, sp.role, sp.cue))
     return out
