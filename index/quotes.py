@@ -65,7 +65,8 @@ _TITLES = set(
     "coordinator candidate nominee emir ayatollah colonel major general lieutenant captain "
     "sergeant admiral pastor rev rev. reverend father bishop cardinal rabbi imam sir lord "
     "lady dame officer head adviser advisor aide counsel undersecretary under-secretary "
-    "high republican democrat democratic independent".split()
+    "high republican democrat democratic independent rival challenger front-runner frontrunner "
+    "billionaire businessman hopeful".split()
 )
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "prof", "prof."}
 _ORG_WORDS = set(
@@ -326,7 +327,7 @@ def _mask(text: str, spans: list[_Span]) -> str:
 
 def _sentence_start(masked: str, lo: int, pos: int) -> int:
     """Start of the sentence holding `pos`, not looking before paragraph start `lo`."""
-    for m in reversed(list(re.finditer(r"[.!?][”\"’»]?\s+(?=[A-Z“\"‘_«])", masked[lo:pos]))):
+    for m in reversed(list(re.finditer(r"[.!?][”\"’»]?\s+(?=[A-Z“\"‘_«])", masked[lo : pos + 1]))):
         end_abs = lo + m.start() + 1
         if _ABBREV.search(masked[max(lo, end_abs - 6) : end_abs]):
             continue
@@ -569,7 +570,10 @@ class _Registry:
             title, name = _split_title(toks)
             if name and _is_person_name(name):
                 ent = self.person(" ".join(name), m.start(1) + 1)
-                if ent is None and len(name) == 1 and not self._is_place(name[0]):
+                if ent is None and len(name) == 1 and not self._is_place(name[0]) and \
+                        not re.search(r"(?:ing|ly|ed)$", name[0]) and \
+                        re.match(rf"\s+(?:{_VERBS}|[a-z]+ed|has|had|is|was|will|would)\b",
+                                 self.masked[m.end(1) : m.end(1) + 30]):
                     ent = self.people.setdefault(name[0], _Entity(name[0], "person"))
                     ent.mentions.append(m.start(1))
                 if ent:
@@ -787,12 +791,13 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     return None
 
 
+_NP_CHAR = r"(?:[^.;:!?_“”\"]|(?<=\b(?:Mr|Ms|Dr|St|Jr|Sr))\.|(?<=\b(?:Mrs|Sen|Rep|Gov|Gen))\.|(?<=\b[A-Z])\.)"
 _AFTER_VERB_FIRST = re.compile(
     rf"^[\s,—–-]*(?P<verb>{_VERBS})(?:\s+(?:on|in)\s+\w+)?\s+(?P<np>[^.;:!?_—]{{1,160}}?)"
     r"\s*(?=[.;:!?—]|$|,\s*(?:who|adding|as|in|on|at|after|when|during|noting|speaking)\b)"
 )
 _AFTER_NP_FIRST = re.compile(
-    rf"^[\s,—–-]*(?P<np>[^.;:!?_“”\"]{{1,160}}?)\s+(?:(?:{_ADVS})\s+)?(?P<verb>{_VERBS})\b"
+    rf"^[\s,—–-]*(?P<np>{_NP_CHAR}{{1,160}}?)\s+(?:(?:{_ADVS})\s+)?(?P<verb>{_VERBS})\b"
 )
 _ACCORDING = re.compile(r"according to\s+(?P<np>[^.;:!?_—]{1,140}?)\s*(?=[.;:!?,—]|$)", re.I)
 
@@ -897,6 +902,8 @@ def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
 
 
 def _set(sp: _Span, speaker: str | None, role: str | None, cue: str | None, direct: bool) -> None:
+    if role and (not re.search(r"[A-Za-z]{3}", role) or _VERB_RE.fullmatch(role.strip())):
+        role = None
     sp.speaker, sp.role, sp.cue, sp.direct = speaker, role, cue, direct
 
 
@@ -930,10 +937,10 @@ def extract_quotes(article: Article) -> list[Quote]:
     _inherit(text, masked, spans, para_of, paras, reg)
     out = []
     for sp in spans:
-        if _is_fragment(text, sp) and not sp.direct:
+        spoken = bool(sp.direct and sp.cue and _VERB_RE.search(sp.cue))
+        if _is_fragment(text, sp) and not spoken:
             continue
-        if len(text[sp.start : sp.end].split()) <= 2 and not (
-                sp.speaker and sp.cue and _VERB_RE.search(sp.cue)):
+        if len(text[sp.start : sp.end].split()) <= 2 and not (sp.speaker and spoken):
             continue
         out.append(Quote(article.id, sp.start, sp.end, sp.speaker, sp.role, sp.cue))
     return out
@@ -971,7 +978,7 @@ def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
             s0 = _sentence_start(masked, lo, sp.mark_start)
             if s0 > lo:
                 prev_start = _sentence_start(masked, lo, s0 - 1)
-                probe = _Span(s0, s0, s0, s0, -1)
+                probe = _Span(s0 - 1, s0 - 1, s0 - 1, s0 - 1, -1)
                 if _attribute_before(masked, probe, prev_start, reg) and probe.speaker:
                     src = probe
             elif para_of[k] > 0 and sp.mark_start == lo:
