@@ -365,11 +365,18 @@ def _tokens(run: str) -> list[str]:
     return [t for t in re.split(r"\s+", run.strip()) if t]
 
 
+_SURNAME_TITLES = {"king", "major", "bishop", "judge", "justice", "speaker", "chair", "father",
+                   "lord", "head", "cardinal", "prince", "rice", "sergeant", "marshal", "general"}
+
+
 def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """Split a capitalised run into (title words, name words) at the last title word."""
+    """Split a capitalised run into (title words, name words) at the last title word
+    ("Charlie King" keeps its King: a title word ending a run after a non-title is a surname)."""
     last = -1
     for k, tok in enumerate(tokens):
-        if tok.lower().rstrip(",") in _TITLES:
+        low = tok.lower().rstrip(",")
+        if low in _TITLES and not (k == len(tokens) - 1 and k > 0 and low in _SURNAME_TITLES
+                                   and tokens[k - 1].lower() not in _TITLES):
             last = k
     return tokens[: last + 1], tokens[last + 1 :]
 
@@ -583,6 +590,11 @@ class _Registry:
     def _is_place(self, word: str) -> bool:
         return word.lower() in _PLACE_WORDS or word in self._after_prep
 
+    def org_by_head(self, head: str, pos: int) -> _Entity | None:
+        """"the ministry said" -> the latest organisation named with that word."""
+        cands = [e for e in self.orgs.values() if head in e.name.lower().split()]
+        return max(cands, key=lambda e: _last_before(e.mentions, pos), default=None)
+
     def recent(self, kind: str, pos: int) -> _Entity | None:
         pool = self.people.values() if kind == "person" else self.orgs.values()
         best, best_pos = None, -1
@@ -674,28 +686,64 @@ _LEAD_JUNK = re.compile(
 )
 
 
+_SKIP_PART = re.compile(
+    r"(?:who|which|whose|where|when|speaking|writing|in|on|at|during|after|before|from|with|as|"
+    r"while|citing|quoting|according|last|this|earlier|later|by|of|for|to|about|than|that|what|"
+    r"if|because|and|or|but|not|no|[a-z]+ing|[a-z]+ly)\b",
+    re.I,
+)
+_INNER_PREP = {"in", "on", "at", "to", "from", "with", "by", "after", "before", "during", "of",
+               "for", "about", "over", "against", "that", "who", "which", "said", "says"}
+
+
+def _trailing_np(part: str) -> str | None:
+    """The longest clean noun phrase ending `part`: "Following reports the Observatory" ->
+    "the Observatory" (FA-KES texts lost the commas that would separate them)."""
+    toks = part.split()
+    for i in range(1, len(toks)):
+        first = toks[i]
+        if not (first.lower() in {"the", "a", "an"} or first[:1].isupper()):
+            continue
+        rest = toks[i:]
+        ok = True
+        for k, tok in enumerate(rest):
+            if tok.lower() in _INNER_PREP:
+                prev_cap = k > 0 and rest[k - 1][:1].isupper()
+                next_cap = k + 1 < len(rest) and (rest[k + 1][:1].isupper() or
+                                                  rest[k + 1].lower() == "the")
+                if not (tok.lower() in {"of", "for"} and prev_cap and next_cap):
+                    ok = False
+                    break
+        if ok:
+            return " ".join(rest)
+    m = re.search(r"\b(he|she|they|it)$", part, re.I)
+    return m.group(1) if m else None
+
+
 def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None, bool]:
     """(speaker, role, ok) for a cue's subject; ok=False means 'not a speaker phrase at all'."""
     np = _LEAD_JUNK.sub("", np.strip(" ,;:—–-\n")).strip(" ,")
-    if not np or "_" in np or len(np.split()) > 18:
+    if not np or "_" in np or len(np.split()) > 25:
         return None, None, False
-    low = np.lower()
-    if re.match(r"(?:by|of|in|on|at|for|to|from|with|about|as|than|that|which|who|what|when|"
-                r"where|if|because|and|or|but|not|no)\b", np) or not _content_words(np):
+    parts = []
+    for p in (p.strip() for p in re.split(r",\s*", np)):
+        if not p:
+            continue
+        if _SKIP_PART.match(p) and not re.match(r"[A-Z]{2,}\b", p):
+            p = _trailing_np(p) or ""
+            if p.lower() in {"it", "they"} and parts:
+                continue
+        if p and _content_words(p):
+            parts.append(p)
+    if not parts:
         return None, None, False
-    if low in _PRONOUNS:
-        kind = _PRONOUNS[low]
+    if len(parts) == 1 and parts[0].lower() in _PRONOUNS:
+        kind = _PRONOUNS[parts[0].lower()]
         if kind is None:
             return None, None, True
         ent = reg.subject(pos) if kind == "person" else None
         ent = ent or reg.recent("person" if kind == "person" else "org", pos)
         return (ent.name, ent.role, True) if ent else (None, None, True)
-    parts = [p.strip() for p in re.split(r",\s*", np) if p.strip()]
-    parts = [p for p in parts if re.match(r"[A-Z]{2,}\b", p) or not re.match(
-        r"(?:who|which|whose|where|when|speaking|writing|in|on|at|during|after|before|from|"
-        r"with|as|while|citing|quoting|according|last|this|earlier|later|[a-z]+ing)\b", p, re.I)]
-    if not parts:
-        return None, None, False
     if re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}"
                 rf"(?:{'|'.join(sorted(_NON_SPEAKERS))})\b", parts[0], re.I):
         return None, None, True  # "a statement by the army ... said": a document, not a person
@@ -705,7 +753,7 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
         hit = _named(part, pos, reg)
         if hit:
             named.append(hit)
-        else:
+        elif part.lower() not in _PRONOUNS:
             descs.append(part)
     descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14]
     if named:
@@ -717,15 +765,15 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
         return None, None, False
     desc = descs[0]
     words = desc.split()
-    if len(words) > 12 or not _is_np(desc):
+    if len(words) > 12:
         return None, None, False
     head = _strip_possessive(words[-1].lower())
     if head in _NON_SPEAKERS:
         return None, None, True
     if re.match(r"(?:the|this|that)\s", desc, re.I):
-        ent = reg.by_description(desc, pos)
+        ent = reg.by_description(desc, pos) if head not in _ORG_WORDS else reg.org_by_head(head, pos)
         if ent:
-            return ent.name, ent.role or desc, True
+            return ent.name, ent.role or (desc if ent.kind == "person" else None), True
     return None, desc, True
 
 
