@@ -744,18 +744,23 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
         ent = reg.subject(pos) if kind == "person" else None
         ent = ent or reg.recent("person" if kind == "person" else "org", pos)
         return (ent.name, ent.role, True) if ent else (None, None, True)
-    if re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}"
-                rf"(?:{'|'.join(sorted(_NON_SPEAKERS))})\b", parts[0], re.I):
-        return None, None, True  # "a statement by the army ... said": a document, not a person
     named: list[tuple[str, str | None, str]] = []
     descs: list[str] = []
+    pronouns = [p for p in parts if p.lower() in _PRONOUNS]
     for part in parts:
-        hit = _named(part, pos, reg)
+        hit = None if part in pronouns else _named(part, pos, reg)
         if hit:
             named.append(hit)
-        elif part.lower() not in _PRONOUNS:
+        elif part not in pronouns:
             descs.append(part)
-    descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14]
+    if not named and re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}"
+                              rf"(?:{'|'.join(sorted(_NON_SPEAKERS))})\b", parts[0], re.I):
+        return None, None, True  # "a statement by the army ... said": a document, not a person
+    descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14 and re.match(
+        r"(?:the|a|an|his|her|its|their|our|this|that|these|those|one|some|another|former|"
+        r"top|senior|[A-Z0-9])\b", d)]
+    if not named and pronouns:
+        return _resolve(pronouns[-1], pos, reg)[0], None, True
     if named:
         speaker, role, _ = named[-1]
         if descs and (not role or role == reg_role(reg, speaker)):
@@ -847,7 +852,8 @@ _AFTER_VERB_FIRST = re.compile(
 _AFTER_NP_FIRST = re.compile(
     rf"^[\s,—–-]*(?P<np>{_NP_CHAR}{{1,160}}?)\s+(?:(?:{_ADVS})\s+)?(?P<verb>{_VERBS})\b"
 )
-_ACCORDING = re.compile(r"according to\s+(?P<np>[^.;:!?_—]{1,140}?)\s*(?=[.;:!?,—]|$)", re.I)
+_ACCORDING = re.compile(rf"according to\s+(?P<np>{_NP_CHAR}{{1,140}}?)\s*(?=[;:!?,—]|$|"
+                         r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSen)(?<!\bRep)(?<!\b[A-Z])\.)", re.I)
 
 
 def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
@@ -961,7 +967,7 @@ def _is_fragment(text: str, sp: _Span) -> bool:
     words = inner.split()
     if len(words) <= 2:
         return True
-    if len(words) <= 6 and all(w[:1].isupper() or w.lower() in {"of", "the", "and", "a", "in",
+    if len(words) <= 6 and all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in {"of", "the", "and", "a", "in",
                                                                    "on", "for", "to"}
                                for w in words) and not inner.endswith((".", "!", "?", ",")):
         return True
@@ -986,7 +992,8 @@ def extract_quotes(article: Article) -> list[Quote]:
     out = []
     for sp in spans:
         spoken = bool(sp.direct and sp.cue and _VERB_RE.search(sp.cue))
-        if _is_fragment(text, sp) and not spoken:
+        titled = _is_fragment(text, sp) and len(text[sp.start : sp.end].split()) > 2
+        if _is_fragment(text, sp) and (not spoken or titled):
             continue
         if len(text[sp.start : sp.end].split()) <= 2 and not (sp.speaker and spoken):
             continue
