@@ -45,7 +45,8 @@ _VERBS = (
     "demanded|lamented|posted|testified|confirmed|maintained|charged|alleged|contended|agreed|"
     "shouted|yelled|recounted|wondered|reported|reports|told|added|says|announced|"
     "insisted|described|describes|called|calls|blasted|accused|proclaimed|pointed out|"
-    "went on|chimed in|put it|posted on \\w+"
+    "went on|chimed in|put it|posted on \\w+|asserted|asserts|affirmed|reiterated|indicated|"
+    "revealed|disclosed|mentioned|underlined|highlighted|estimated|explained|texted|emailed"
 )
 _ADVS = (
     "also|then|later|further|once|recently|previously|again|simply|quickly|flatly|repeatedly|"
@@ -797,6 +798,13 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     """A proper name in `part` (person or organisation) as (speaker, role, kind)."""
     org_m = _ORG_OF_RE.search(part)
     if org_m:
+        first = _RUN_RE.search(part)
+        if first and first.end() < org_m.start():  # "Rami Abdel Rahman director of the X"
+            title, name = _split_title(_tokens(first.group()))
+            if _is_person_name(name) and len(name) >= 2:
+                ent = reg.person(" ".join(name), pos)
+                role = part[first.end() :].strip(" ,") or None
+                return (ent.name if ent else " ".join(name)), role, "person"
         ent = reg.org(org_m.group())
         if ent:
             return ent.name, None, "org"
@@ -884,10 +892,19 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
     return False
 
 
+_QUOTED_AS = re.compile(r"\bquoted\s+(?P<np>[^.;:!?_“”\"]{2,100}?)\s+as\s+say(?:ing)?\b")
+
+
 def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
     """'X said: “...”', 'X told reporters that “...”', 'according to X, “...”', 'X: “...”'."""
     s0 = _sentence_start(masked, lo, sp.mark_start)
     before = masked[s0 : sp.mark_start]
+    qa = _QUOTED_AS.search(before)
+    if qa:  # "SANA quoted a military source as saying “...”"
+        spk, role, ok = _resolve(qa.group("np"), s0 + qa.start("np"), reg)
+        if ok:
+            _set(sp, spk, role, qa.group(0), direct=True)
+            return True
     if not before.strip():
         prev_start = _sentence_start(masked, lo, max(lo, s0 - 1))
         prev = masked[prev_start:s0]
