@@ -354,6 +354,7 @@ class _Entity:
     kind: str  # "person" or "org"
     role: str | None = None
     mentions: list[int] = field(default_factory=list)
+    gender: str | None = "?"  # "?" until first asked
 
 
 def _strip_possessive(word: str) -> str:
@@ -387,7 +388,12 @@ def _is_org(tokens: list[str]) -> bool:
         return False
     if any(_strip_possessive(t).lower().strip(".") in _ORG_WORDS for t in tokens):
         return True
-    return len(tokens) == 1 and bool(re.fullmatch(r"[A-Z]{2,6}|(?:[A-Z]\.){2,4}", tokens[0]))
+    return len(tokens) == 1 and (bool(re.fullmatch(r"[A-Z]{2,6}", tokens[0])) or
+                                 tokens[0] in _DOTTED_ORGS)
+
+
+_DOTTED_ORGS = {"U.N.", "U.S.", "U.K.", "E.U.", "F.B.I.", "C.I.A.", "N.A.T.O.", "I.C.R.C.",
+                "W.H.O.", "I.A.E.A.", "O.S.C.E.", "N.S.A.", "D.O.J."}
 
 
 _PLACE_WORDS = set(
@@ -458,7 +464,7 @@ class _Registry:
             title, name = _split_title(toks)
             start = m.start()
             if _is_org(toks) and not (title and _is_person_name(name)):
-                if len(toks) > 1 or re.fullmatch(r"[A-Z.]{2,8}", toks[0]):
+                if len(toks) > 1 or re.fullmatch(r"[A-Z]{2,8}", toks[0]) or toks[0] in _DOTTED_ORGS:
                     self._add_org(" ".join(toks), start)
                 continue
             if len(name) >= 2 and _is_person_name(name):
@@ -559,13 +565,26 @@ class _Registry:
             self.subjects.append((pos, self.people[name]))
             self.subjects.sort(key=lambda x: x[0])
 
-    def subject(self, pos: int) -> _Entity | None:
+    def subject(self, pos: int, gender: str | None = None) -> _Entity | None:
         best = None
         for p, ent in self.subjects:
             if p >= pos:
                 break
+            if gender and self.gender(ent) not in (gender, None):
+                continue
             best = ent
         return best
+
+    def gender(self, ent: _Entity) -> str | None:
+        """'m'/'f' from the pronouns that follow the person's mentions (cheap, usually right)."""
+        if ent.gender == "?":
+            male = female = 0
+            for p in ent.mentions:
+                window = self.masked[p : p + 160].lower()
+                male += len(re.findall(r"\b(?:he|his|him|mr)\b", window))
+                female += len(re.findall(r"\b(?:she|her|hers|ms|mrs)\b", window))
+            ent.gender = "m" if male > 2 * female else "f" if female > 2 * male else None
+        return ent.gender
 
     def _scan_subjects(self) -> None:
         """People who open a sentence ("Orban has condemned ...") are what he/she refer to."""
@@ -721,8 +740,13 @@ def _trailing_np(part: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None, bool]:
-    """(speaker, role, ok) for a cue's subject; ok=False means 'not a speaker phrase at all'."""
+def _resolve(np: str, pos: int, reg: _Registry,
+             head_first: bool = False) -> tuple[str | None, str | None, bool]:
+    """(speaker, role, ok) for a cue's subject; ok=False means 'not a speaker phrase at all'.
+
+    Of several comma-separated parts the one next to the verb is the subject: the last in
+    "the ICRC's director, Fabrizio Carboni, said", the first (`head_first`) in
+    "said Mattie Thomas, 66, ... south of Florence"."""
     np = _LEAD_JUNK.sub("", np.strip(" ,;:—–-\n")).strip(" ,")
     if not np or "_" in np or len(np.split()) > 25:
         return None, None, False
@@ -731,7 +755,7 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
         if not p:
             continue
         if _SKIP_PART.match(p) and not re.match(r"[A-Z]{2,}\b", p):
-            p = _trailing_np(p) or ""
+            p = "" if head_first and parts else (_trailing_np(p) or "")
             if p.lower() in {"it", "they"} and parts:
                 continue
         if p and _content_words(p):
@@ -742,7 +766,8 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
         kind = _PRONOUNS[parts[0].lower()]
         if kind is None:
             return None, None, True
-        ent = reg.subject(pos) if kind == "person" else None
+        gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(parts[0].lower())
+        ent = reg.subject(pos, gender) if kind == "person" else None
         ent = ent or reg.recent("person" if kind == "person" else "org", pos)
         return (ent.name, ent.role, True) if ent else (None, None, True)
     named: list[tuple[str, str | None, str]] = []
@@ -763,7 +788,7 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
     if not named and pronouns:
         return _resolve(pronouns[-1], pos, reg)[0], None, True
     if named:
-        speaker, role, _ = named[-1]
+        speaker, role, _ = named[0] if head_first else named[-1]
         if descs and (not role or role == reg_role(reg, speaker)):
             role = descs[0]
         return speaker, role, True
@@ -778,6 +803,9 @@ def _resolve(np: str, pos: int, reg: _Registry) -> tuple[str | None, str | None,
         return None, None, True
     if re.match(r"(?:the|this|that)\s", desc, re.I):
         ent = reg.by_description(desc, pos) if head not in _ORG_WORDS else reg.org_by_head(head, pos)
+        if ent is None and head not in _TITLES and head not in _ORG_WORDS and \
+                desc.lower().startswith("the ") and len(words) <= 3:
+            ent = reg.recent("person", pos)  # "the D.J. said": a re-mention of the latest person
         if ent:
             return ent.name, ent.role or (desc if ent.kind == "person" else None), True
     return None, desc, True
@@ -835,6 +863,8 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     role = " ".join(role_bits) or None
     if role and re.fullmatch(r"(?:the|a|an)", role, re.I):
         role = None
+    if len(toks) == 1 and re.fullmatch(r"(?:[A-Z]\.)+", toks[0]) and not reg.org(toks[0]):
+        return None  # "the D.J." is a description, not a name
     if name and _is_person_name(name):
         ent = reg.person(" ".join(name), pos)
         if ent:
@@ -877,7 +907,8 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
     for rx in (_AFTER_VERB_FIRST, _AFTER_NP_FIRST):
         m = rx.match(after)
         if m:
-            spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg)
+            spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg,
+                                     head_first=rx is _AFTER_VERB_FIRST)
             if ok:
                 cue = after[m.start("np") if rx is _AFTER_NP_FIRST else m.start("verb") :
                             m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
@@ -885,7 +916,7 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
                 return True
     m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
     if m:
-        spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg)
+        spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)
         if ok:
             _set(sp, spk, role, m.group(0).strip(" ,"), direct=True)
             return True
@@ -901,7 +932,7 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
     before = masked[s0 : sp.mark_start]
     qa = _QUOTED_AS.search(before)
     if qa:  # "SANA quoted a military source as saying “...”"
-        spk, role, ok = _resolve(qa.group("np"), s0 + qa.start("np"), reg)
+        spk, role, ok = _resolve(qa.group("np"), s0 + qa.start("np"), reg, head_first=True)
         if ok:
             _set(sp, spk, role, qa.group(0), direct=True)
             return True
@@ -915,7 +946,7 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
     # drop anything up to an earlier quote in the same sentence, keeping its trailing cue
     m = _ACCORDING.search(before)
     if m:
-        spk, role, ok = _resolve(m.group("np"), s0 + m.start("np"), reg)
+        spk, role, ok = _resolve(m.group("np"), s0 + m.start("np"), reg, head_first=True)
         if ok:
             _set(sp, spk, role, m.group(0).strip(" ,"), direct=True)
             return True
@@ -936,7 +967,7 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
             after_verb = before[vm.end() :]
             m2 = re.match(r"\s+([A-Z][^,:;]{1,60}?)\s*[,:]?\s*$", after_verb)
             if m2:  # "Said Lavrov: “...”"
-                spk, role, ok = _resolve(m2.group(1), s0 + vm.end(), reg)
+                spk, role, ok = _resolve(m2.group(1), s0 + vm.end(), reg, head_first=True)
         if ok:
             cue = (_LEAD_JUNK.sub("", clause.strip()) + " " + vm.group()).strip()
             _set(sp, spk, role, cue, direct=True)

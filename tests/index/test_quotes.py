@@ -157,8 +157,33 @@ def test_spans_sound_on_all_data() -> None:
 
 # --- hand-checked quotes from the data (speaker read off the text by a person) -------------
 
+PN, GU, FK, NY = ("polnear/articles.jsonl", "russia-ukraine-2022/guardian.jsonl",
+                  "fakes/articles.jsonl", "russia-ukraine-2022/nyt.jsonl")
 HAND_CHECKED = [
     # (dataset, article id, fragment of the quote, expected speaker)
+    (PN, "pn-0794", "If you believe you represent the people", "Barney Frank"),
+    (PN, "pn-0527", "All of Trump’s properties had gone to hell", "Ernest D. Coursey"),
+    (PN, "pn-0761", "They have a perception of the Clintons", "Mattie Thomas"),
+    (PN, "pn-0690", "I could say I identify as anything", "Franson Reneus"),
+    (PN, "pn-0754", "The timing of it is quite suspect", "Tom Vilsack"),
+    (PN, "pn-0180", "This is an absolute epidemic", "Ted Cruz"),
+    (PN, "pn-0739", "October provided a resurgence for her", "David Axelrod"),
+    (PN, "pn-0641", "The reason that we are generating this enthusiasm", "Bernie Sanders"),
+    (PN, "pn-0046", "You shouldn’t say that unless you can really deliver it", "Hillary Clinton"),
+    (GU, "guardian-38", "This decision is really unprecedented", "Dmitry Peskov"),
+    (GU, "guardian-181", "It’s impossible to predict what the future may hold",
+     "Chris Kempczinski"),
+    (GU, "guardian-20", "There is now very strong evidence this is a purposive", "Brian Daniels"),
+    (GU, "guardian-99", "due to Russian blockades we are unable", "Volodymyr Zelenskiy"),
+    (FK, "fakes-190", "The troops and militiamen knew exactly where", "Rami Abdel Rahman"),
+    (FK, "fakes-282", "At least 15 people were killed and 12 others injured",
+     "Rami Abdel Rahman"),
+    (FK, "fakes-571", "We need help from the international community", "Idris Nahsen"),
+    (FK, "fakes-376", "Three attacks reportedly hit heavily crowded areas", "UNICEF"),
+    (FK, "fakes-0", "Some cases appear to show additional signs", "World Health Organization"),
+    (FK, "fakes-86", "No one has yet visited the site", "Vladimir Safronkov"),
+    (NY, "nyt-0", "I thought it should be outside politics", "Slava Lepsheiev"),
+    (NY, "nyt-0", "I realized I had a responsibility", "Slava Lepsheiev"),
 ]
 
 
