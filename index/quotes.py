@@ -67,7 +67,9 @@ _TITLES = set(
     "sergeant admiral pastor rev rev. reverend father bishop cardinal rabbi imam sir lord "
     "lady dame officer head adviser advisor aide counsel undersecretary under-secretary "
     "high republican democrat democratic independent rival challenger front-runner frontrunner "
-    "billionaire businessman hopeful".split()
+    "billionaire businessman hopeful actor actress singer rapper comedian host anchor journalist "
+    "reporter columnist author writer novelist filmmaker producer strategist pollster analyst "
+    "economist lawyer activist businesswoman philanthropist veteran".split()
 )
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "prof", "prof."}
 _ORG_WORDS = set(
@@ -460,6 +462,9 @@ class _Registry:
                 toks = toks[1:]
             if not toks:
                 continue
+            cut = [k for k, t in enumerate(toks[:-1]) if t.endswith(("’", "'", "’s", "'s"))]
+            if cut:  # "Sanders’ California supporters": the owner is not part of the name
+                toks = toks[cut[-1] + 1 :]
             toks = toks[:-1] + [_strip_possessive(toks[-1])]
             title, name = _split_title(toks)
             start = m.start()
@@ -589,9 +594,12 @@ class _Registry:
     def _scan_subjects(self) -> None:
         """People who open a sentence ("Orban has condemned ...") are what he/she refer to."""
         for m in re.finditer(
-                rf"(?:^|[.!?]\s+|\n\s*)(?:(?:[A-Z][a-z]+ly|On \w+|In \w+|Last \w+|And|But|"
+                rf"(?:^|[.!?](?<!\bSen\.)(?<!\bRep\.)(?<!\bGov\.)(?<!\bGen\.)(?<!\bMr\.)"
+                rf"(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\b[A-Z]\.)\s+|\n\s*)"
+                rf"(?:(?:[A-Z][a-z]+ly|On \w+|In \w+|Last \w+|And|But|"
                 rf"Meanwhile|However|Still|Later|Earlier|Separately|Then|So)[, ]+)?"
-                rf"((?:{_NAME_TOKEN}[ \t]+){{0,5}}{_NAME_TOKEN})(?:,[^,.;_]{{0,120}},)?\s+[a-z]",
+                rf"((?:{_NAME_TOKEN}[ \t]+){{0,5}}{_NAME_TOKEN})(?:\s*\([^()]{{0,30}}\))?"
+                rf"(?:,[^,.;_]{{0,120}},)?\s+[a-z]",
                 self.masked):
             toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
             title, name = _split_title(toks)
