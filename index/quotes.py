@@ -733,7 +733,7 @@ def _trailing_np(part: str) -> str | None:
         if not (first.lower() in {"the", "a", "an"} or first[:1].isupper()):
             continue
         rest = toks[i:]
-        ok = True
+        ok = not any(t.lower() == "and" or t.endswith("ing") for t in rest)
         for k, tok in enumerate(rest):
             if tok.lower() in _INNER_PREP:
                 prev_cap = k > 0 and rest[k - 1][:1].isupper()
@@ -759,11 +759,13 @@ def _resolve(np: str, pos: int, reg: _Registry,
     if not np or "_" in np or len(np.split()) > 25:
         return None, None, False
     parts = []
+    trailing: set[str] = set()  # parts cut out of a clause: good for names, not for roles
     for p in (p.strip() for p in re.split(r",\s*", np)):
         if not p:
             continue
-        if _SKIP_PART.match(p) and not re.match(r"[A-Z]{2,}\b", p):
+        if (_SKIP_PART.match(p) and not re.match(r"[A-Z]{2,}\b", p)) or not _is_np(p):
             p = "" if head_first and parts else (_trailing_np(p) or "")
+            trailing.add(p)
             if p.lower() in {"it", "they"} and parts:
                 continue
         if p and _content_words(p):
@@ -785,7 +787,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
         hit = None if part in pronouns else _named(part, pos, reg)
         if hit:
             named.append(hit)
-        elif part not in pronouns:
+        elif part not in pronouns and part not in trailing:
             descs.append(part)
     if not named and re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}"
                               rf"(?:{'|'.join(sorted(_NON_SPEAKERS))})\b", parts[0], re.I):
@@ -813,7 +815,9 @@ def _resolve(np: str, pos: int, reg: _Registry,
         ent = reg.by_description(desc, pos) if head not in _ORG_WORDS else reg.org_by_head(head, pos)
         if ent is None and head not in _TITLES and head not in _ORG_WORDS and \
                 desc.lower().startswith("the ") and len(words) <= 3:
-            ent = reg.recent("person", pos)  # "the D.J. said": a re-mention of the latest person
+            known = [e for e in reg.people.values() if _last_before(e.mentions, pos) >= 0]
+            if len(known) == 1:  # "the D.J. said" with one person in sight: a re-mention
+                ent = known[0]
         if ent:
             return ent.name, ent.role or (desc if ent.kind == "person" else None), True
     return None, desc, True
@@ -1012,6 +1016,8 @@ def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
 
 
 def _set(sp: _Span, speaker: str | None, role: str | None, cue: str | None, direct: bool) -> None:
+    if cue and len(cue.split()) > 14:  # keep the end of a long clause: the part next to the verb
+        cue = " ".join(cue.split()[-10:])
     if role and (not re.search(r"[A-Za-z]{3}", role) or _VERB_RE.fullmatch(role.strip())):
         role = None
     sp.speaker, sp.role, sp.cue, sp.direct = speaker, role, cue, direct
