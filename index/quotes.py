@@ -35,6 +35,10 @@ class Quote:
 
 # --- vocabulary ----------------------------------------------------------------------------
 
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _VERBS = (
     "said|says|say|told|tells|added|adds|stressed|stresses|warned|warns|noted|notes|stated|"
     "states|declared|declares|explained|explains|insisted|insists|urged|urges|wrote|writes|"
@@ -57,7 +61,7 @@ _VERB_RE = re.compile(rf"(?<![\w-])({_VERBS})\b")
 _PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "group", "him": "person",
              "her": "person", "we": None, "i": None, "you": None}
 # Capitalised words that name a function, not a person ("Russian Foreign Minister Sergei Lavrov").
-_TITLES = set(
+_TITLES = frozenset(_words(
     "president vice minister secretary general gen gen. lt lt. col col. maj maj. sgt sgt. capt "
     "capt. adm adm. sen sen. senator rep rep. representative gov gov. governor mayor chief "
     "spokesman spokeswoman spokesperson ambassador envoy director deputy chairman chairwoman "
@@ -69,10 +73,10 @@ _TITLES = set(
     "high republican democrat democratic independent rival challenger front-runner frontrunner "
     "billionaire businessman hopeful actor actress singer rapper comedian host anchor journalist "
     "reporter columnist author writer novelist filmmaker producer strategist pollster analyst "
-    "economist lawyer activist businesswoman philanthropist veteran".split()
-)
+    "economist lawyer activist businesswoman philanthropist veteran"
+))
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "prof", "prof."}
-_ORG_WORDS = set(
+_ORG_WORDS = frozenset(_words(
     "committee ministry council organization organisation agency department office army forces "
     "force government union nations commission institute party front group observatory "
     "association court bank fund coalition news times post press network foundation "
@@ -82,9 +86,9 @@ _ORG_WORDS = set(
     "agency reuters ap afp tass sana ria interfax kremlin pentagon cabinet bureau board "
     "secretariat mission delegation embassy unicef unhcr who nato icrc isis isil daesh "
     "hezbollah hamas taliban fbi cia nsa msf gop dnc rnc cnn bbc nbc cbs abc fox "
-    "journal magazine tribune herald channel tv radio facebook twitter google".split()
-)
-_NOT_NAMES = set(
+    "journal magazine tribune herald channel tv radio facebook twitter google"
+))
+_NOT_NAMES = frozenset(_words(
     "the a an this that these those his her its their our my your in on at for from by with to "
     "of and but or so if as when while after before since meanwhile separately however "
     "also then later earlier last next monday tuesday wednesday thursday friday saturday sunday "
@@ -93,14 +97,14 @@ _NOT_NAMES = set(
     "according there here it he she they we i you what why how where asked "
     "yes no not now today yesterday tomorrow even still despite although though because does do "
     "did is was are were will would can could should has have had "
-    "more most some many all both each every other another such just only".split()
-)
-_NON_SPEAKERS = set(
+    "more most some many all both each every other another such just only"
+))
+_NON_SPEAKERS = frozenset(_words(
     "report reports statement statements study survey document documents letter article "
     "website site poll polls data analysis figures memo release page book paper video "
     "footage post tweet message note text law bill resolution agreement plan decision "
-    "ruling order evidence investigation inquiry probe book film story headline".split()
-)
+    "ruling order evidence investigation inquiry probe book film story headline"
+))
 _SYNONYMS = {
     "diplomat": {"foreign", "minister", "ambassador", "envoy", "secretary", "diplomat"},
     "envoy": {"ambassador", "envoy", "diplomat"},
@@ -116,8 +120,8 @@ _SYNONYMS = {
     "official": {"minister", "secretary", "official", "director", "chief", "spokesman"},
     "leader": {"president", "leader", "premier", "chancellor", "minister"},
 }
-_STOP = set("the a an of for and to in on at his her its their top senior former then 's ’s "
-            "new old chief".split())
+_STOP = frozenset(_words("the a an of for and to in on at his her its their top senior former "
+                         "then 's ’s new old chief"))
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Maj|Sgt|Capt|Adm|St|Jr|Sr|Prof|Rev|No|vs|"
     r"Jan|Feb|Aug|Sept|Oct|Nov|Dec|Inc|Corp|Co|Ltd|U\.S|U\.N|U\.K|E\.U|a\.m|p\.m|[A-Z])\.)$"
@@ -130,11 +134,13 @@ _MAX_QUOTE = 1500
 _NAME_TOKEN = (r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Maj|Sgt|Capt|Adm|St|Jr|Sr|Prof|Rev)\.|"
                r"(?:[A-Z]\.){1,3}(?![\w.])|[A-Z][\w’'\-]*)")
 _RUN_RE = re.compile(
-    rf"(?<![\w’'.-]){_NAME_TOKEN}(?:(?:[ \t]+|[ \t]*-[ \t]*)(?:(?:al|bin|ibn|de|del|da|van|von|der|la|le|el|abu|bin)"
+    rf"(?<![\w’'.-]){_NAME_TOKEN}(?:(?:[ \t]+|[ \t]*-[ \t]*)"
+    rf"(?:(?:al|bin|ibn|de|del|da|van|von|der|la|le|el|abu|bin)"
     rf"[\s-]+)?{_NAME_TOKEN})*"
 )
 _ORG_OF_RE = re.compile(
-    rf"(?<![\w’'.-]){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})*[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?{_NAME_TOKEN}"
+    rf"(?<![\w’'.-]){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})*[ \t]+(?:of|for|on)[ \t]+"
+    rf"(?:the[ \t]+)?{_NAME_TOKEN}"
     rf"(?:[ \t]+(?:and[ \t]+)?{_NAME_TOKEN})*"
 )
 
@@ -192,7 +198,7 @@ def _double_marks(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         i, j = m.start() + lo, m.end() + lo
         run = m.group()
         if len(run) > 1 and len(set(run)) > 1:  # e.g. ”“ between adjacent quotes: split
-            for k, ch in enumerate(run):
+            for k in range(len(run)):
                 marks.append((i + k, i + k + 1, _mark_kind(text, i + k, i + k + 1)))
             continue
         marks.append((i, j, _mark_kind(text, i, j)))
@@ -222,7 +228,7 @@ def _pair_paragraph(text: str, marks: list[tuple[int, int, str]]) -> tuple[list,
             if text[mi] in _OPENERS and text[i] in _OPENERS:
                 depth += 1
                 continue
-            if mkind in ("close", "both") or (text[i] == '"' and mkind == "open" and False):
+            if mkind in ("close", "both"):
                 depth -= 1
                 if depth == 0:
                     close_at = m
@@ -241,11 +247,15 @@ def _pair_paragraph(text: str, marks: list[tuple[int, int, str]]) -> tuple[list,
     return spans, None
 
 
+_SINGLE_RE = re.compile(
+    r"(?:(?<=^)|(?<=[\s(\[—–]))‘(?=[A-Za-z])([^‘’\n]|’(?=\w))*?(?<=\S)’(?![\w’])"
+)
+
+
 def _single_quotes(text: str, lo: int, hi: int, taken: list[tuple[int, int]]) -> list:
-    """Curly single quotes, only where they cannot be apostrophes (‘ after a space, ’ before one)."""
+    """Curly single quotes where they cannot be apostrophes (‘ after a space, ’ before one)."""
     out = []
-    for m in re.finditer(r"(?:(?<=^)|(?<=[\s(\[—–]))‘(?=[A-Za-z])([^‘’\n]|’(?=\w))*?(?<=\S)’(?![\w’])",
-                         text[lo:hi]):
+    for m in _SINGLE_RE.finditer(text[lo:hi]):
         a, b = m.start() + lo, m.end() + lo
         if b - a > 400 or any(s <= a < e for s, e in taken):
             continue
@@ -398,14 +408,14 @@ _DOTTED_ORGS = {"U.N.", "U.S.", "U.K.", "E.U.", "F.B.I.", "C.I.A.", "N.A.T.O.", 
                 "W.H.O.", "I.A.E.A.", "O.S.C.E.", "N.S.A.", "D.O.J."}
 
 
-_PLACE_WORDS = set(
+_PLACE_WORDS = frozenset(_words(
     "united states kingdom new york hampshire jersey mexico north south east west carolina dakota "
     "virginia island city county street avenue road river sea valley mountain mountains gulf bay "
     "lake park square hall hill beach coast republic democratic arab emirates saudi arabia "
     "sri lanka hong kong los angeles san francisco las vegas washington d.c. dc citizens "
     "former middle near far great america american europe european asia africa latin "
-    "capitol white house oval office rose garden super tuesday election day".split()
-)
+    "capitol white house oval office rose garden super tuesday election day"
+))
 
 
 def _is_person_name(tokens: list[str]) -> bool:
@@ -485,20 +495,16 @@ class _Registry:
         before = self.masked[max(0, start - 120) : start]
         if not title and not before.rstrip().endswith(","):
             return _title_before(before)
-        m = re.search(r"(?:^|[.,;:(”“\"]\s*|\band\s+|\bby\s+|\bwith\s+)((?:the\s+|a\s+|an\s+)?[^.,;:()_]{2,100}?)"
-                      r"\s*,?\s*$", before)
+        m = re.search(r"(?:^|[.,;:(”“\"]\s*|\band\s+|\bby\s+|\bwith\s+)"
+                      r"((?:the\s+|a\s+|an\s+)?[^.,;:()_]{2,100}?)\s*,?\s*$", before)
         if m and not title:
             cand = m.group(1).strip()
             words = [w.strip(",").lower() for w in cand.split()]
             if words and before.rstrip().endswith(",") and any(w in _TITLES for w in words[:5]):
                 words = words + [words[[w in _TITLES for w in words].index(True)]]
-            if words and words[-1] in _TITLES | {"official", "diplomat", "analyst", "economist",
-                                                 "lawyer", "researcher", "editor", "founder",
-                                                 "executive", "manager", "strategist", "pollster",
-                                                 "correspondent", "activist", "resident",
-                                                 "member", "lawmaker", "secretary"}:
-                if len(words) <= 12 and not _VERB_RE.search(cand):
-                    return cand
+            if words and words[-1] in _ROLE_NOUNS and len(words) <= 12 and \
+                    not _VERB_RE.search(cand):
+                return cand
         after = self.masked[end : end + 140]
         m = re.match(r",\s+((?:the|a|an|[A-Z][\w’']*[’']s)\s+[^.,;:()_]{2,110}?)\s*(?:[,.;)]|$)",
                      after)
@@ -812,7 +818,8 @@ def _resolve(np: str, pos: int, reg: _Registry,
     if head in _NON_SPEAKERS:
         return None, None, True
     if re.match(r"(?:the|this|that)\s", desc, re.I):
-        ent = reg.by_description(desc, pos) if head not in _ORG_WORDS else reg.org_by_head(head, pos)
+        ent = (reg.org_by_head(head, pos) if head in _ORG_WORDS
+               else reg.by_description(desc, pos))
         if ent is None and head not in _TITLES and head not in _ORG_WORDS and \
                 desc.lower().startswith("the ") and len(words) <= 3:
             known = [e for e in reg.people.values() if _last_before(e.mentions, pos) >= 0]
@@ -894,7 +901,8 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     return None
 
 
-_NP_CHAR = r"(?:[^.;:!?_“”\"]|(?<=\b(?:Mr|Ms|Dr|St|Jr|Sr))\.|(?<=\b(?:Mrs|Sen|Rep|Gov|Gen))\.|(?<=\b[A-Z])\.)"
+_NP_CHAR = (r"(?:[^.;:!?_“”\"]|(?<=\b(?:Mr|Ms|Dr|St|Jr|Sr))\.|(?<=\b(?:Mrs|Sen|Rep|Gov|Gen))\.|"
+            r"(?<=\b[A-Z])\.)")
 _AFTER_VERB_FIRST = re.compile(
     rf"^[\s,—–-]*(?P<verb>{_VERBS})(?:\s+(?:on|in)\s+\w+)?\s+(?P<np>[^.;:!?_—]{{1,160}}?)"
     r"\s*(?=[.;:!?—]|$|,\s*(?:who|adding|as|in|on|at|after|when|during|noting|speaking)\b)"
@@ -903,7 +911,8 @@ _AFTER_NP_FIRST = re.compile(
     rf"^[\s,—–-]*(?P<np>{_NP_CHAR}{{1,160}}?)\s+(?:(?:{_ADVS})\s+)?(?P<verb>{_VERBS})\b"
 )
 _ACCORDING = re.compile(rf"according to\s+(?P<np>{_NP_CHAR}{{1,140}}?)\s*(?=[;:!?,—]|$|"
-                         r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSen)(?<!\bRep)(?<!\b[A-Z])\.)", re.I)
+                         r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSen)(?<!\bRep)(?<!\b[A-Z])\.)",
+                         re.I)
 
 
 def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
@@ -1029,11 +1038,9 @@ def _is_fragment(text: str, sp: _Span) -> bool:
     words = inner.split()
     if len(words) <= 2:
         return True
-    if len(words) <= 6 and all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in {"of", "the", "and", "a", "in",
-                                                                   "on", "for", "to"}
-                               for w in words) and not inner.endswith((".", "!", "?", ",")):
-        return True
-    return False
+    small = {"of", "the", "and", "a", "in", "on", "for", "to"}
+    titled = all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in small for w in words)
+    return len(words) <= 6 and titled and not inner.endswith((".", "!", "?", ","))
 
 
 def extract_quotes(article: Article) -> list[Quote]:

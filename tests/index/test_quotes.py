@@ -1,4 +1,4 @@
-"""Quote extraction: spans are sound everywhere, speakers right on the seed and hand-checked samples."""
+"""Quote extraction: sound spans everywhere, right speakers on the seed and hand-checked samples."""
 
 from __future__ import annotations
 
@@ -239,7 +239,8 @@ def test_surname_and_mr() -> None:
 
 
 def test_title_back_reference() -> None:
-    text = ("Russian Foreign Minister Sergei Lavrov met Antony Blinken, the US secretary of state.\n\n"
+    text = ("Russian Foreign Minister Sergei Lavrov met Antony Blinken, the US secretary of "
+            "state.\n\n"
             "“Nothing was agreed today,” the Russian minister said.")
     assert speaker_of(text, "Nothing was agreed") == "Sergei Lavrov"
 
@@ -272,7 +273,7 @@ def test_multi_paragraph_quote() -> None:
 
 
 def test_embedded_quote_takes_subject() -> None:
-    text = "Sergei Lavrov slammed some governments for having “a desire to justify outrageous acts.”"
+    text = "Sergei Lavrov slammed some governments for having “a desire to justify bad acts.”"
     assert speaker_of(text, "a desire") == "Sergei Lavrov"
 
 
