@@ -1064,8 +1064,11 @@ def extract_quotes(article: Article) -> list[Quote]:
         titled = _is_fragment(text, sp) and len(text[sp.start : sp.end].split()) > 2
         if _is_fragment(text, sp) and (not spoken or titled):
             continue
-        if len(text[sp.start : sp.end].split()) <= 2 and not (sp.speaker and spoken):
+        n_words = len(text[sp.start : sp.end].split())
+        if n_words <= 2 and not (sp.speaker and spoken):
             continue
+        if n_words == 3 and not sp.speaker and text[sp.end - 1] not in ".!?,":
+            continue  # a three-word scare quote ("special military operation") with no cue
         out.append(Quote(article.id, sp.start, sp.end, sp.speaker, sp.role, sp.cue))
     return out
 

@@ -337,3 +337,7 @@ def test_unclosed_quote_does_not_swallow() -> None:
             "“Real quote here,” said Anna Smith.")
     found = quotes(text)
     assert found == [("Real quote here,", "Anna Smith")]
+
+
+def test_three_word_scare_quote_dropped() -> None:
+    assert quotes("The “special military operation” continues, officials in Moscow insist.") == []
