@@ -139,7 +139,7 @@ _RUN_RE = re.compile(
     rf"[\s-]+)?{_NAME_TOKEN})*"
 )
 _ORG_OF_RE = re.compile(
-    rf"(?<![\w’'.-]){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})*[ \t]+(?:of|for|on)[ \t]+"
+    rf"(?<![\w’'.-]){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})*[ \t]+(?:of|for)[ \t]+"
     rf"(?:the[ \t]+)?{_NAME_TOKEN}"
     rf"(?:[ \t]+(?:and[ \t]+)?{_NAME_TOKEN})*"
 )
@@ -787,14 +787,18 @@ def _resolve(np: str, pos: int, reg: _Registry,
         ent = ent or reg.recent("person" if kind == "person" else "org", pos)
         return (ent.name, ent.role, True) if ent else (None, None, True)
     named: list[tuple[str, str | None, str]] = []
+    cut_named: list[tuple[str, str | None, str]] = []
     descs: list[str] = []
     pronouns = [p for p in parts if p.lower() in _PRONOUNS]
+    if pronouns and not head_first and parts[-1] in pronouns:
+        parts = parts[-1:]  # "..., who he said": the pronoun next to the verb speaks
     for part in parts:
         hit = None if part in pronouns else _named(part, pos, reg)
         if hit:
-            named.append(hit)
+            (cut_named if part in trailing else named).append(hit)
         elif part not in pronouns and part not in trailing:
             descs.append(part)
+    named = named or cut_named
     if not named and re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}"
                               rf"(?:{'|'.join(sorted(_NON_SPEAKERS))})\b", parts[0], re.I):
         return None, None, True  # "a statement by the army ... said": a document, not a person
@@ -852,6 +856,9 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
                 ent = reg.person(" ".join(name), pos)
                 role = part[first.end() :].strip(" ,") or None
                 return (ent.name if ent else " ".join(name)), role, "person"
+        if re.search(r"\b(?:at|in|from|with|to|by|of|for|on|about|against)\s+(?:the\s+)?$",
+                     part[: org_m.start()]):
+            return None  # "a doctoral candidate at the Georgia Institute of Technology"
         ent = reg.org(org_m.group())
         if ent:
             return ent.name, None, "org"

@@ -341,3 +341,14 @@ def test_unclosed_quote_does_not_swallow() -> None:
 
 def test_three_word_scare_quote_dropped() -> None:
     assert quotes("The “special military operation” continues, officials in Moscow insist.") == []
+
+
+def test_appositive_with_age_and_place() -> None:
+    text = '"Both of them scare me," Harry Bond, 30, of Raleigh, N.C., who was polled, said.'
+    assert speaker_of(text, "Both of them") == "Harry Bond"
+
+
+def test_pronoun_next_to_verb_wins() -> None:
+    text = ("Donald Trump spoke on Monday. In a tweet, Trump slammed establishment Republicans, "
+            "who he said are “far more difficult than Crooked Hillary” to deal with.")
+    assert speaker_of(text, "far more difficult") == "Donald Trump"
