@@ -108,11 +108,11 @@ _NON_SPEAKERS = frozenset(_words(
 _SYNONYMS = {
     "diplomat": {"foreign", "minister", "ambassador", "envoy", "secretary", "diplomat"},
     "envoy": {"ambassador", "envoy", "diplomat"},
-    "lawmaker": {"senator", "sen.", "rep.", "representative", "congressman", "congresswoman"},
-    "congressman": {"rep.", "representative"},
-    "congresswoman": {"rep.", "representative"},
-    "senator": {"sen.", "senator"},
-    "governor": {"gov.", "governor"},
+    "lawmaker": {"senator", "sen", "rep", "representative", "congressman", "congresswoman"},
+    "congressman": {"rep", "representative"},
+    "congresswoman": {"rep", "representative"},
+    "senator": {"sen", "senator"},
+    "governor": {"gov", "governor"},
     "candidate": {"candidate", "nominee"},
     "nominee": {"candidate", "nominee"},
     "spokesman": {"spokesman", "spokeswoman", "spokesperson"},
@@ -761,6 +761,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
     Of several comma-separated parts the one next to the verb is the subject: the last in
     "the ICRC's director, Fabrizio Carboni, said", the first (`head_first`) in
     "said Mattie Thomas, 66, ... south of Florence"."""
+    np = re.sub(r"\s*\([^()]{0,40}\)", "", np)  # "(R-S.C.)", "(D-NY)"
     np = _LEAD_JUNK.sub("", np.strip(" ,;:—–-\n")).strip(" ,")
     if not np or "_" in np or len(np.split()) > 25:
         return None, None, False
@@ -911,8 +912,9 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
 _NP_CHAR = (r"(?:[^.;:!?_“”\"]|(?<=\b(?:Mr|Ms|Dr|St|Jr|Sr))\.|(?<=\b(?:Mrs|Sen|Rep|Gov|Gen))\.|"
             r"(?<=\b[A-Z])\.)")
 _AFTER_VERB_FIRST = re.compile(
-    rf"^[\s,—–-]*(?P<verb>{_VERBS})(?:\s+(?:on|in)\s+\w+)?\s+(?P<np>[^.;:!?_—]{{1,160}}?)"
-    r"\s*(?=[.;:!?—]|$|,\s*(?:who|adding|as|in|on|at|after|when|during|noting|speaking)\b)"
+    rf"^[\s,—–-]*(?P<verb>{_VERBS})(?:\s+(?:on|in)\s+\w+)?\s+(?P<np>{_NP_CHAR}{{1,160}}?)"
+    r"\s*(?=[;:!?—]|$|\.(?!(?<=\b[A-Z]\.)|(?<=\b(?:Mr|Ms|Dr|St)\.)|(?<=\b(?:Mrs|Sen|Rep|Gov)\.))|"
+    r",\s*(?:who|adding|as|in|on|at|after|when|during|noting|speaking)\b)"
 )
 _AFTER_NP_FIRST = re.compile(
     rf"^[\s,—–-]*(?P<np>{_NP_CHAR}{{1,160}}?)\s+(?:(?:{_ADVS})\s+)?(?P<verb>{_VERBS})\b"
@@ -942,6 +944,12 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
                             m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
                 _set(sp, spk, role, cue.strip(" ,"), direct=True)
                 return True
+    qa = _QUOTED_AS.search(after)
+    if qa and len(after[: qa.start()].split()) <= 8:  # '“...” the RBK website quoted X as saying'
+        spk, role, ok = _resolve(qa.group("np"), sp.mark_end + qa.start("np"), reg, head_first=True)
+        if ok:
+            _set(sp, spk, role, qa.group(0), direct=True)
+            return True
     m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
     if m:
         spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)
@@ -951,7 +959,7 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
     return False
 
 
-_QUOTED_AS = re.compile(r"\bquoted\s+(?P<np>[^.;:!?_“”\"]{2,100}?)\s+as\s+say(?:ing)?\b")
+_QUOTED_AS = re.compile(rf"\bquoted\s+(?P<np>{_NP_CHAR}{{2,100}}?)\s+as\s+say(?:ing)?\b")
 
 
 def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
@@ -1016,7 +1024,8 @@ def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
     clause = re.sub(r"^(?:On|In|At|During|After|Before|Last|Earlier|Later)\b[^,]{0,40},\s*", "",
                     clause)
     m = re.match(rf"((?:the\s+|The\s+)?(?:{_NAME_TOKEN}\s+){{0,5}}{_NAME_TOKEN}|[Hh]e|[Ss]he)"
-                 r"\s+(?:(?:also|then|later|has|had|have)\s+)?([a-z]+(?:ed|s))\b", clause)
+                 r"\s+(?:(?:also|then|later|has|had|have|again|still|even|once|quickly|"
+                 r"repeatedly|openly|publicly|sharply)\s+)?([a-z]+(?:ed|s))\b", clause)
     if not m or m.group(2) in {"is", "was", "has", "as", "this", "us"} or \
             re.search(r"[’']s$", m.group(1)):
         return False

@@ -352,3 +352,15 @@ def test_pronoun_next_to_verb_wins() -> None:
     text = ("Donald Trump spoke on Monday. In a tweet, Trump slammed establishment Republicans, "
             "who he said are “far more difficult than Crooked Hillary” to deal with.")
     assert speaker_of(text, "far more difficult") == "Donald Trump"
+
+
+def test_abbreviated_titles_and_parentheticals() -> None:
+    text = ('"Pence is standing up for conservatism," tweeted Sen. Lindsey O. Graham (R-S.C.), '
+            "a former presidential candidate.")
+    assert speaker_of(text, "Pence is standing") == "Lindsey O. Graham"
+
+
+def test_quoted_as_saying() -> None:
+    text = ('"We have no idea what this is connected with," the RBK news website quoted '
+            "Margarita Simonyan, the editor in chief, as saying.")
+    assert speaker_of(text, "We have no idea") == "Margarita Simonyan"
