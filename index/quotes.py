@@ -518,6 +518,9 @@ class _Registry:
         return None
 
     def _add_person(self, full: str, pos: int, role: str | None) -> None:
+        first, _, rest = full.partition(" ")
+        if rest.count(" ") >= 1 and re.search(r"(?:ians|ans|ers|ives|ors|ists|ats|ens)$", first):
+            full = rest  # "Russians Volodymyr Zelenskiy", "Representatives James E. Clyburn"
         for known in list(self.people):  # "Carboni" registered before "Fabrizio Carboni"
             if known != full and full.endswith(" " + known) is False and known.endswith(full):
                 full = known
@@ -619,6 +622,11 @@ class _Registry:
                     ent.mentions.append(m.start(1))
                 if ent:
                     self.subjects.append((m.start(1), ent))
+        for m in re.finditer(r"(?:^|[.!?]\s+|\n\s*)(The [A-Za-z][\w’' -]{2,40}?)\s+(?:[a-z]+ed|"
+                             r"said|says|told|has|had|is|was|will|would)\b", self.masked):
+            ent = self.by_description(m.group(1), m.start(1))  # "The Vermont senator declined"
+            if ent:
+                self.subjects.append((m.start(1), ent))
         self.subjects.sort(key=lambda x: x[0])
 
     def _is_place(self, word: str) -> bool:
@@ -786,6 +794,8 @@ def _resolve(np: str, pos: int, reg: _Registry,
         gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(parts[0].lower())
         ent = reg.subject(pos, gender) if kind == "person" else None
         ent = ent or reg.recent("person" if kind == "person" else "org", pos)
+        if ent and kind != "person" and _last_before(ent.mentions, pos) < pos - 250:
+            ent = None  # "it said" only for an organisation named just before
         return (ent.name, ent.role, True) if ent else (None, None, True)
     named: list[tuple[str, str | None, str]] = []
     cut_named: list[tuple[str, str | None, str]] = []
@@ -934,6 +944,12 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
         after = after[: nxt.start()]
     if inner_end == "." and re.match(r"\s*[A-Z]", after):
         return False  # a new sentence starts after a closed quote
+    qa = _QUOTED_AS.search(after)
+    if qa and len(after[: qa.start()].split()) <= 8:  # '“...” the RBK website quoted X as saying'
+        spk, role, ok = _resolve(qa.group("np"), sp.mark_end + qa.start("np"), reg, head_first=True)
+        if ok:
+            _set(sp, spk, role, qa.group(0), direct=True)
+            return True
     for rx in (_AFTER_VERB_FIRST, _AFTER_NP_FIRST):
         m = rx.match(after)
         if m:
@@ -944,12 +960,6 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
                             m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
                 _set(sp, spk, role, cue.strip(" ,"), direct=True)
                 return True
-    qa = _QUOTED_AS.search(after)
-    if qa and len(after[: qa.start()].split()) <= 8:  # '“...” the RBK website quoted X as saying'
-        spk, role, ok = _resolve(qa.group("np"), sp.mark_end + qa.start("np"), reg, head_first=True)
-        if ok:
-            _set(sp, spk, role, qa.group(0), direct=True)
-            return True
     m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
     if m:
         spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)
@@ -959,7 +969,9 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
     return False
 
 
-_QUOTED_AS = re.compile(rf"\bquoted\s+(?P<np>{_NP_CHAR}{{2,100}}?)\s+as\s+say(?:ing)?\b")
+_QUOTED_AS = re.compile(
+    rf"\b(?:quoted|reported|cited)\s+(?P<np>{_NP_CHAR}{{2,100}}?)\s+as\s+say(?:ing)?\b"
+)
 
 
 def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:

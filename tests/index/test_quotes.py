@@ -364,3 +364,16 @@ def test_quoted_as_saying() -> None:
     text = ('"We have no idea what this is connected with," the RBK news website quoted '
             "Margarita Simonyan, the editor in chief, as saying.")
     assert speaker_of(text, "We have no idea") == "Margarita Simonyan"
+
+
+def test_agency_reported_x_as_saying() -> None:
+    text = ("The Belarusian president, Alexander Lukashenko, spoke on Sunday.\n\n"
+            "“We were and will act together with our brothers in Russia,” the state news agency "
+            "Belta reported Lukashenko as saying.")
+    assert speaker_of(text, "We were and will act") == "Alexander Lukashenko"
+
+
+def test_it_needs_a_nearby_organisation() -> None:
+    text = ("The Washington Post reported the incident in March. " + "Filler sentence here. " * 20
+            + "The affidavit was filed later. It continued: “Probable cause exists to charge him.”")
+    assert speaker_of(text, "Probable cause") is None
