@@ -969,6 +969,7 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
     return False
 
 
+_COLON_CUE = re.compile(rf"(?:^|[.;]\s+|\s[-–—]\s)((?:(?!\s[-–—]\s){_NP_CHAR}){{2,80}}):\s*$")
 _QUOTED_AS = re.compile(
     rf"\b(?:quoted|reported|cited)\s+(?P<np>{_NP_CHAR}{{2,100}}?)\s+as\s+say(?:ing)?\b"
 )
@@ -1021,7 +1022,7 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
             _set(sp, spk, role, cue, direct=True)
             return True
         break
-    m = re.search(r"(?:^|[.;]\s+)([^.;:_]{2,80}):\s*$", before)
+    m = _COLON_CUE.search(before)
     if m:
         spk, role, ok = _resolve(m.group(1), s0 + m.start(1), reg)
         if ok and (spk or role):
