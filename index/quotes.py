@@ -820,7 +820,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
         return _resolve(pronouns[-1], pos, reg)[0], None, True
     if named:
         speaker, role, _ = named[0] if head_first else named[-1]
-        if descs and (not role or role == reg_role(reg, speaker)):
+        if descs and (not role or role == _reg_role(reg, speaker)):
             role = descs[0]
         return speaker, role, True
     if not descs:
@@ -845,7 +845,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
     return None, desc, True
 
 
-def reg_role(reg: _Registry, name: str) -> str | None:
+def _reg_role(reg: _Registry, name: str) -> str | None:
     ent = reg.people.get(name)
     return ent.role if ent else None
 
@@ -992,7 +992,6 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
             s0, before = prev_start, prev
         else:
             return False
-    # drop anything up to an earlier quote in the same sentence, keeping its trailing cue
     m = _ACCORDING.search(before)
     if m:
         spk, role, ok = _resolve(m.group("np"), s0 + m.start("np"), reg, head_first=True)
@@ -1156,28 +1155,28 @@ def _norm_words(text: str) -> list[str]:
 
 def speaker_matches(query: str, quote: Quote) -> bool:
     """Does a user's "Lavrov" / "the ICRC" / "UN" / "the Russian foreign minister" mean this
-    quote's speaker? Case-insensitive; surnames, acronyms and role words all count."""
-    q = re.sub(r"^(?:the|a|an)\s+", "", query.strip(), flags=re.I).strip(" ?.!")
-    if not q or not (quote.speaker or quote.role):
+    quote's speaker? Case-insensitive; full names, surnames, acronyms and role words count."""
+    if not (quote.speaker or quote.role):
         return False
-    speaker = quote.speaker or ""
-    role = quote.role or ""
-    q_words = [w for w in _norm_words(q) if w not in {"the", "of", "a", "an"}]
-    spk_words = _norm_words(speaker)
-    all_words = set(spk_words) | set(_norm_words(role))
+    q = re.sub(r"^(?:the|a|an)\s+", "", query.strip(), flags=re.I).strip(" ?.!")
+    q_words = [w for w in _norm_words(q) if w not in _FILLER | {"mr", "mrs", "ms", "dr"}]
     if not q_words:
         return False
-    if " ".join(q_words) == " ".join(w for w in spk_words if w not in {"the", "of", "a", "an"}):
+    spk_words = [w for w in _norm_words(quote.speaker or "") if w not in _FILLER]
+    all_words = set(spk_words) | set(_norm_words(quote.role or ""))
+    if q_words == spk_words:
         return True
-    q_plain = q.replace(".", "").upper()
-    if re.fullmatch(r"[A-Z]{2,8}", q.replace(".", "")) or len(q_words) == 1:
-        if speaker and _acronym(speaker) == q_plain:
+    plain = q.replace(".", "")
+    if len(q_words) == 1 and re.fullmatch(r"[A-Za-z]{2,8}", plain):  # "ICRC", "U.N.", "who"
+        if quote.speaker and " " in quote.speaker and _acronym(quote.speaker) == plain.upper():
             return True
-        if q_plain.lower() in all_words and q_plain.isupper() and len(q_words) == 1 and \
-                re.fullmatch(r"[A-Za-z.]{2,8}", q) and q.replace(".", "").isupper():
+        if plain.isupper() and plain.lower() in all_words:  # "the ICRC's director ..."
             return True
-    if len(q_words) > 1 and _acronym(q) and _acronym(q).lower() in all_words:
+    if len(q_words) > 1 and _acronym(q).lower() in all_words:  # spelled out vs. acronym
         return True
     if len(q_words) == 1:
-        return q_words[0] in spk_words
+        return q_words[0] in spk_words  # surname or any part of the name
     return all(w in all_words or w in _STOP for w in q_words)
+
+
+_FILLER = {"the", "of", "a", "an"}

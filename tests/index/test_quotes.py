@@ -119,6 +119,16 @@ def test_speaker_matches_seed(seed: tuple[Article, list[Quote]]) -> None:
     assert not speaker_matches("Lavrov", icrc)
 
 
+def test_speaker_matches_names_and_roles() -> None:
+    q = Quote("x", 0, 1, "James E. Clyburn", "Representative", "Mr. Clyburn said")
+    for query in ("Clyburn", "Mr. Clyburn", "james e. clyburn", "James Clyburn"):
+        assert speaker_matches(query, q), query
+    assert not speaker_matches("Biden", q)
+    unnamed = Quote("x", 0, 1, None, "a spokesman for the Russian Defence Ministry", "said")
+    assert speaker_matches("Russian Defence Ministry", unnamed)
+    assert not speaker_matches("Lavrov", unnamed)
+
+
 def test_speaker_matches_un() -> None:
     q = Quote("x", 0, 1, "United Nations", None, "the United Nations said")
     assert speaker_matches("UN", q) and speaker_matches("U.N.", q)
