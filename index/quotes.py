@@ -139,9 +139,9 @@ _RUN_RE = re.compile(
     rf"[\s-]+)?{_NAME_TOKEN})*"
 )
 _ORG_OF_RE = re.compile(
-    rf"(?<![\w’'.-]){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})*[ \t]+(?:of|for)[ \t]+"
+    rf"(?<![\w’'.-]){_NAME_TOKEN}(?:[ \t]+{_NAME_TOKEN})*(?:[ \t]+(?:of|for)[ \t]+"
     rf"(?:the[ \t]+)?{_NAME_TOKEN}"
-    rf"(?:[ \t]+(?:and[ \t]+)?{_NAME_TOKEN})*"
+    rf"(?:[ \t]+(?:and[ \t]+)?{_NAME_TOKEN})*)+"
 )
 
 
@@ -449,7 +449,8 @@ class _Registry:
         for m in re.finditer(r"\b[A-Z][\w-]*", masked):
             self._words.setdefault(m.group(), []).append(m.start())
         self._after_prep = set(re.findall(
-            r"\b(?:in|to|from|across|into|near|outside|inside)\s+([A-Z][\w-]*)", masked))
+            r"\b(?:in|to|from|across|into|near|outside|inside|of|at|around|over|towards?)\s+"
+            r"([A-Z][\w-]*)", masked))
         self._scan()
         self._scan_subjects()
 
@@ -498,7 +499,9 @@ class _Registry:
         m = re.search(r"(?:^|[.,;:(”“\"]\s*|\band\s+|\bby\s+|\bwith\s+)"
                       r"((?:the\s+|a\s+|an\s+)?[^.,;:()_]{2,100}?)\s*,?\s*$", before)
         if m and not title:
-            cand = m.group(1).strip()
+            cand = re.sub(r"^(?:where|who|which|when|as|while|and|but)\s+", "", m.group(1).strip())
+            if re.search(r"\b(?:he|she|they|it|we|I)\b|\b[a-z]+ed\b", cand):
+                cand = ""  # a clause ("He also thanked ..."), not a title
             words = [w.strip(",").lower() for w in cand.split()]
             if words and before.rstrip().endswith(",") and any(w in _TITLES for w in words[:5]):
                 words = words + [words[[w in _TITLES for w in words].index(True)]]
@@ -530,7 +533,7 @@ class _Registry:
             ent.role = role
 
     def _add_org(self, name: str, pos: int) -> None:
-        name = re.sub(r"^(?:The|the)\s+", "", name).strip()
+        name = re.sub(r"^(?:The|the)\s+|^[\w.]+-based\s+", "", name).strip()
         name = _strip_possessive(name)
         if not name or name.lower() in _NOT_NAMES:
             return
@@ -565,7 +568,7 @@ class _Registry:
         return max(cands, key=lambda e: (_last_before(e.mentions, pos), -min(e.mentions)))
 
     def org(self, name: str) -> _Entity | None:
-        key = _strip_possessive(re.sub(r"^(?:The|the)\s+", "", name.strip()))
+        key = _strip_possessive(re.sub(r"^(?:The|the)\s+|^[\w.]+-based\s+", "", name.strip()))
         plain = key.replace(".", "")
         if re.fullmatch(r"[A-Z]{2,8}", plain):  # prefer the spelled-out name the article uses
             for ent in self.orgs.values():
@@ -605,6 +608,7 @@ class _Registry:
         for m in re.finditer(
                 rf"(?:^|[.!?](?<!\bSen\.)(?<!\bRep\.)(?<!\bGov\.)(?<!\bGen\.)(?<!\bMr\.)"
                 rf"(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\b[A-Z]\.)\s+|\n\s*)"
+                rf"(?:(?:During|After|Before|Speaking|Asked|In|On|At|Later|Earlier)\b[^,.;_]{{0,60}},\s+)?"
                 rf"(?:(?:[A-Z][a-z]+ly|On \w+|In \w+|Last \w+|And|But|"
                 rf"Meanwhile|However|Still|Later|Earlier|Separately|Then|So)[, ]+)?"
                 rf"((?:{_NAME_TOKEN}[ \t]+){{0,5}}{_NAME_TOKEN})(?:\s*\([^()]{{0,30}}\))?"
@@ -770,6 +774,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
     "the ICRC's director, Fabrizio Carboni, said", the first (`head_first`) in
     "said Mattie Thomas, 66, ... south of Florence"."""
     np = re.sub(r"\s*\([^()]{0,40}\)", "", np)  # "(R-S.C.)", "(D-NY)"
+    np = re.sub(r"^.*?\b\d{1,2} [A-Z][a-z]+ \d{4} \d{1,2}\.\d{2}\s*", "", np)  # live-blog stamps
     np = _LEAD_JUNK.sub("", np.strip(" ,;:—–-\n")).strip(" ,")
     if not np or "_" in np or len(np.split()) > 25:
         return None, None, False
@@ -813,9 +818,9 @@ def _resolve(np: str, pos: int, reg: _Registry,
     if not named and re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}"
                               rf"(?:{'|'.join(sorted(_NON_SPEAKERS))})\b", parts[0], re.I):
         return None, None, True  # "a statement by the army ... said": a document, not a person
-    descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14 and re.match(
+    descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14 and (re.match(
         r"(?:the|a|an|his|her|its|their|our|this|that|these|those|one|some|another|former|"
-        r"top|senior|[A-Z0-9])\b", d)]
+        r"top|senior|[A-Z0-9])\b", d) or d.split()[0].lower() in _ROLE_NOUNS)]
     if not named and pronouns:
         return _resolve(pronouns[-1], pos, reg)[0], None, True
     if named:

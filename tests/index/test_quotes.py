@@ -387,3 +387,14 @@ def test_it_needs_a_nearby_organisation() -> None:
     text = ("The Washington Post reported the incident in March. " + "Filler sentence here. " * 20
             + "The affidavit was filed later. It continued: “Probable cause exists to charge him.”")
     assert speaker_of(text, "Probable cause") is None
+
+
+def test_long_organisation_names_and_live_blog_stamps() -> None:
+    text = ("2 May 2022 03.52 Adam Schiff, chairman of the US House Intelligence Committee, has "
+            "told CNN “it’s only a matter of time before the president visits Ukraine”.\n\n"
+            "The US-based Institute for the Study of War noted: “Kherson is critical terrain.”")
+    found = extract_quotes(make(text))
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Adam Schiff", "chairman of the US House Intelligence Committee"),
+        ("Institute for the Study of War", None),
+    ]
