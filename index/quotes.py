@@ -418,8 +418,16 @@ _PLACE_WORDS = frozenset(_words(
 ))
 
 
+_PLACE_HEADS = frozenset(_words(
+    "county city street avenue road river sea valley mountain mountains gulf bay lake park "
+    "square hall hill beach coast island province region district oblast airport base"
+))
+
+
 def _is_person_name(tokens: list[str]) -> bool:
     if not tokens or len(tokens) > 4 or _is_org(tokens):
+        return False
+    if any(t.lower().strip(".,") in _PLACE_HEADS for t in tokens):
         return False
     if len(tokens) > 1 and sum(t.lower().strip(".,’'s") in _PLACE_WORDS for t in tokens) >= 1 \
             and tokens[0].lower() in _PLACE_WORDS:
@@ -533,7 +541,7 @@ class _Registry:
             ent.role = role
 
     def _add_org(self, name: str, pos: int) -> None:
-        name = re.sub(r"^(?:The|the)\s+|^[\w.]+-based\s+", "", name).strip()
+        name = re.sub(r"^(?:(?:The|the)\s+)?(?:[\w.]+-based\s+)?", "", name).strip()
         name = _strip_possessive(name)
         if not name or name.lower() in _NOT_NAMES:
             return
@@ -568,7 +576,8 @@ class _Registry:
         return max(cands, key=lambda e: (_last_before(e.mentions, pos), -min(e.mentions)))
 
     def org(self, name: str) -> _Entity | None:
-        key = _strip_possessive(re.sub(r"^(?:The|the)\s+|^[\w.]+-based\s+", "", name.strip()))
+        key = re.sub(r"^(?:(?:The|the)\s+)?(?:[\w.]+-based\s+)?", "", name.strip())
+        key = _strip_possessive(key)
         plain = key.replace(".", "")
         if re.fullmatch(r"[A-Z]{2,8}", plain):  # prefer the spelled-out name the article uses
             for ent in self.orgs.values():
@@ -612,7 +621,9 @@ class _Registry:
                 rf"(?:(?:[A-Z][a-z]+ly|On \w+|In \w+|Last \w+|And|But|"
                 rf"Meanwhile|However|Still|Later|Earlier|Separately|Then|So)[, ]+)?"
                 rf"((?:{_NAME_TOKEN}[ \t]+){{0,5}}{_NAME_TOKEN})(?:\s*\([^()]{{0,30}}\))?"
-                rf"(?:,[^,.;_]{{0,120}},)?\s+[a-z]",
+                rf"(?:(?:,\s+(?:the|a|an|who|whose|from|of|[a-z0-9]|[A-Z][a-z]{{0,4}}\.)"
+                rf"(?:[^,.;_]|\.(?=,)){{0,100}})"
+                rf"{{1,3}},)?\s+(?!(?:and|or|of|in|on|at|to|for|from|with|by|the|a|an)\b)[a-z]",
                 self.masked):
             toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
             title, name = _split_title(toks)
@@ -626,8 +637,17 @@ class _Registry:
                     ent.mentions.append(m.start(1))
                 if ent:
                     self.subjects.append((m.start(1), ent))
+        for m in _SPEAKING_NAME_RE.finditer(self.masked):  # "..., Lavrov also said Russia ..."
+            toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
+            name = _split_title(toks)[1]
+            ent = self.person(" ".join(name), m.start(1) + 1) if _is_person_name(name) else None
+            if ent:
+                self.subjects.append((m.start(1), ent))
         for m in re.finditer(r"(?:^|[.!?]\s+|\n\s*)(The [A-Za-z][\w’' -]{2,40}?)\s+(?:[a-z]+ed|"
                              r"said|says|told|has|had|is|was|will|would)\b", self.masked):
+            head = _strip_possessive(m.group(1).split()[-1].lower())
+            if head in _ORG_WORDS or head in _NON_SPEAKERS:
+                continue
             ent = self.by_description(m.group(1), m.start(1))  # "The Vermont senator declined"
             if ent:
                 self.subjects.append((m.start(1), ent))
@@ -783,6 +803,9 @@ def _resolve(np: str, pos: int, reg: _Registry,
     for p in (p.strip() for p in re.split(r",\s*", np)):
         if not p:
             continue
+        if head_first and not parts and not _is_np(p):  # "X head of Y adding that ..."
+            p = re.split(r"\s+(?:adding|saying|noting|who|which|that|had|has|have|was|were|is|"
+                         r"are|after|when|as|while)\b", p, maxsplit=1)[0]
         if (_SKIP_PART.match(p) and not re.match(r"[A-Z]{2,}\b", p)) or not _is_np(p):
             p = "" if head_first and parts else (_trailing_np(p) or "")
             trailing.add(p)
@@ -819,8 +842,9 @@ def _resolve(np: str, pos: int, reg: _Registry,
                               rf"(?:{'|'.join(sorted(_NON_SPEAKERS))})\b", parts[0], re.I):
         return None, None, True  # "a statement by the army ... said": a document, not a person
     descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14 and (re.match(
-        r"(?:the|a|an|his|her|its|their|our|this|that|these|those|one|some|another|former|"
-        r"top|senior|[A-Z0-9])\b", d) or d.split()[0].lower() in _ROLE_NOUNS)]
+        r"(?:(?:the|a|an|his|her|its|their|our|this|that|these|those|one|some|another|former|"
+        r"top|senior)\b|[A-Z0-9])", d) or d.split()[0].lower() in _ROLE_NOUNS)
+        and not re.search(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b|^\S+\s+[a-z]+ed\b", d)]
     if not named and pronouns:
         return _resolve(pronouns[-1], pos, reg)[0], None, True
     if named:
@@ -863,6 +887,13 @@ def _is_np(text: str) -> bool:
 
 def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] | None:
     """A proper name in `part` (person or organisation) as (speaker, role, kind)."""
+    lead = _RUN_RE.match(part)
+    if lead and re.match(r"\s+[a-z]", part[lead.end() :]):  # "Mounzer Khalil head of X"
+        title, name = _split_title(_tokens(lead.group()))
+        if len(name) >= 2 and _is_person_name(name):
+            ent = reg.person(" ".join(name), pos)
+            role = " ".join([*title, part[lead.end() :].strip()])
+            return (ent.name if ent else " ".join(name)), role, "person"
     org_m = _ORG_OF_RE.search(part)
     if org_m:
         first = _RUN_RE.search(part)
@@ -975,6 +1006,11 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
 
 
 _COLON_CUE = re.compile(rf"(?:^|[.;]\s+|\s[-–—]\s)((?:(?!\s[-–—]\s){_NP_CHAR}){{2,80}}):\s*$")
+_SPEAKING_NAME_RE = re.compile(
+    rf"(?<![\w’'.-])(?<!\bfor )(?<!\bof )(?<!\band )"
+    rf"((?:{_NAME_TOKEN}[ \t]+){{0,3}}{_NAME_TOKEN})[ \t]+(?:(?:also|then|later|"
+    rf"again|has|had)[ \t]+)?(?:said|says|told|tells|added|adds|insisted|warned|stressed)\b"
+)
 _QUOTED_AS = re.compile(
     rf"\b(?:quoted|reported|cited)\s+(?P<np>{_NP_CHAR}{{2,100}}?)\s+as\s+say(?:ing)?\b"
 )
