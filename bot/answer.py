@@ -115,7 +115,7 @@ class Answerer:
     def _speaker(self, index: SearchIndex, q: Question, question: str, vector: np.ndarray,
                  allowed: np.ndarray | None, k: int, mode: Mode) -> Answer:
         assert q.speaker is not None
-        pairs = [(s, r) for s, r in index.speakers if speaker_matches(q.speaker, _probe(s, r))]
+        pairs = index.matching_speakers(q.speaker, lambda s, r: speaker_matches(q.speaker, _probe(s, r)))
         records = [r for r in index.quotes_by_speakers(pairs)
                    if allowed is None or allowed[index.chunk_at(r.article_row, r.quote.start)]]
         if not records:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -74,6 +75,7 @@ class SearchIndex:
         ]
         self.matrix = np.load(generation / "vectors.npy", mmap_mode="r")
         self._text_cache: dict[int, str] = {}
+        self._speaker_cache: dict[str, list[tuple[str | None, str | None]]] = {}
         self._lock = threading.Lock()  # one connection shared by the bot's worker threads
 
     @classmethod
@@ -135,6 +137,16 @@ class SearchIndex:
     def speakers(self) -> list[tuple[str | None, str | None]]:
         """Every distinct (speaker, role) pair: small, so speaker questions match in memory."""
         return [(r[0], r[1]) for r in self._rows("SELECT DISTINCT speaker, role FROM quotes")]
+
+    def matching_speakers(self, query: str, matches: Callable[[str | None, str | None], bool]
+                          ) -> list[tuple[str | None, str | None]]:
+        """The (speaker, role) pairs a user's name for someone matches, remembered per query."""
+        key = query.lower()
+        if key not in self._speaker_cache:
+            if len(self._speaker_cache) > 1024:
+                self._speaker_cache.clear()
+            self._speaker_cache[key] = [(s, r) for s, r in self.speakers if matches(s, r)]
+        return self._speaker_cache[key]
 
     def quotes_by_speakers(self, pairs: list[tuple[str | None, str | None]]) -> list[QuoteRecord]:
         found = []
