@@ -476,7 +476,13 @@ class _Registry:
                 if toks and toks[-1].lower() not in _NOT_NAMES:
                     self._add_org(" ".join(toks), m.start())
         for m in _RUN_RE.finditer(masked):
-            toks = _tokens(m.group())
+            run = m.group()
+            if " " not in run and "\t" not in run:  # one word: only an acronym can count
+                word = _strip_possessive(run)
+                if re.fullmatch(r"[A-Z]{2,8}", word) or word in _DOTTED_ORGS:
+                    self._add_org(word, m.start())
+                continue
+            toks = _tokens(run)
             while toks and toks[0].lower().strip(".,") in _NOT_NAMES:
                 toks = toks[1:]
             if not toks:
@@ -614,17 +620,7 @@ class _Registry:
 
     def _scan_subjects(self) -> None:
         """People who open a sentence ("Orban has condemned ...") are what he/she refer to."""
-        for m in re.finditer(
-                rf"(?:^|[.!?](?<!\bSen\.)(?<!\bRep\.)(?<!\bGov\.)(?<!\bGen\.)(?<!\bMr\.)"
-                rf"(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\b[A-Z]\.)\s+|\n\s*)"
-                rf"(?:(?:During|After|Before|Speaking|Asked|In|On|At|Later|Earlier)\b[^,.;_]{{0,60}},\s+)?"
-                rf"(?:(?:[A-Z][a-z]+ly|On \w+|In \w+|Last \w+|And|But|"
-                rf"Meanwhile|However|Still|Later|Earlier|Separately|Then|So)[, ]+)?"
-                rf"((?:{_NAME_TOKEN}[ \t]+){{0,5}}{_NAME_TOKEN})(?:\s*\([^()]{{0,30}}\))?"
-                rf"(?:(?:,\s+(?:the|a|an|who|whose|from|of|[a-z0-9]|[A-Z][a-z]{{0,4}}\.)"
-                rf"(?:[^,.;_]|\.(?=,)){{0,100}})"
-                rf"{{1,3}},)?\s+(?!(?:and|or|of|in|on|at|to|for|from|with|by|the|a|an)\b)[a-z]",
-                self.masked):
+        for m in _SUBJECT_RE.finditer(self.masked):
             toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
             title, name = _split_title(toks)
             if name and _is_person_name(name):
@@ -1006,6 +1002,17 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
 
 
 _COLON_CUE = re.compile(rf"(?:^|[.;]\s+|\s[-–—]\s)((?:(?!\s[-–—]\s){_NP_CHAR}){{2,80}}):\s*$")
+_SUBJECT_RE = re.compile(
+    rf"(?:^|[.!?](?<!\bSen\.)(?<!\bRep\.)(?<!\bGov\.)(?<!\bGen\.)(?<!\bMr\.)"
+    rf"(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\b[A-Z]\.)\s+|\n\s*)"
+    rf"(?:(?:During|After|Before|Speaking|Asked|In|On|At|Later|Earlier)\b[^,.;_]{{0,60}},\s+)?"
+    rf"(?:(?:[A-Z][a-z]+ly|On \w+|In \w+|Last \w+|And|But|"
+    rf"Meanwhile|However|Still|Later|Earlier|Separately|Then|So)[, ]+)?"
+    rf"((?:{_NAME_TOKEN}[ \t]+){{0,5}}{_NAME_TOKEN})(?:\s*\([^()]{{0,30}}\))?"
+    rf"(?:(?:,\s+(?:the|a|an|who|whose|from|of|[a-z0-9]|[A-Z][a-z]{{0,4}}\.)"
+    rf"(?:[^,.;_]|\.(?=,)){{0,100}})"
+    rf"{{1,3}},)?\s+(?!(?:and|or|of|in|on|at|to|for|from|with|by|the|a|an)\b)[a-z]"
+)
 _SPEAKING_NAME_RE = re.compile(
     rf"(?<![\w’'.-])(?<!\bfor )(?<!\bof )(?<!\band )"
     rf"((?:{_NAME_TOKEN}[ \t]+){{0,3}}{_NAME_TOKEN})[ \t]+(?:(?:also|then|later|"
