@@ -633,7 +633,11 @@ class _Registry:
                     ent.mentions.append(m.start(1))
                 if ent:
                     self.subjects.append((m.start(1), ent))
-        for m in _SPEAKING_NAME_RE.finditer(self.masked):  # "..., Lavrov also said Russia ..."
+        for v in _SPEAKING_VERB_RE.finditer(self.masked):  # "..., Lavrov also said Russia ..."
+            lo = max(0, v.start() - 80)
+            m = _SPEAKING_NAME_RE.search(self.masked, lo, v.start())
+            if m is None:
+                continue
             toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
             name = _split_title(toks)[1]
             ent = self.person(" ".join(name), m.start(1) + 1) if _is_person_name(name) else None
@@ -1013,10 +1017,11 @@ _SUBJECT_RE = re.compile(
     rf"(?:[^,.;_]|\.(?=,)){{0,100}})"
     rf"{{1,3}},)?\s+(?!(?:and|or|of|in|on|at|to|for|from|with|by|the|a|an)\b)[a-z]"
 )
-_SPEAKING_NAME_RE = re.compile(
+_SPEAKING_VERB_RE = re.compile(r"\b(?:said|says|told|tells|added|adds|insisted|warned|stressed)\b")
+_SPEAKING_NAME_RE = re.compile(  # searched right before a _SPEAKING_VERB_RE hit
     rf"(?<![\w’'.-])(?<!\bfor )(?<!\bof )(?<!\band )"
     rf"((?:{_NAME_TOKEN}[ \t]+){{0,3}}{_NAME_TOKEN})[ \t]+(?:(?:also|then|later|"
-    rf"again|has|had)[ \t]+)?(?:said|says|told|tells|added|adds|insisted|warned|stressed)\b"
+    rf"again|has|had)[ \t]+)?$"
 )
 _QUOTED_AS = re.compile(
     rf"\b(?:quoted|reported|cited)\s+(?P<np>{_NP_CHAR}{{2,100}}?)\s+as\s+say(?:ing)?\b"
