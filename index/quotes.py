@@ -73,7 +73,7 @@ _TITLES = frozenset(_words(
     "high republican democrat democratic independent rival challenger front-runner frontrunner "
     "billionaire businessman hopeful actor actress singer rapper comedian host anchor journalist "
     "reporter columnist author writer novelist filmmaker producer strategist pollster analyst "
-    "economist lawyer activist businesswoman philanthropist veteran"
+    "economist lawyer activist businesswoman philanthropist veteran ceo cfo coo founder"
 ))
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "prof", "prof."}
 _ORG_WORDS = frozenset(_words(
@@ -611,11 +611,16 @@ class _Registry:
         """'m'/'f' from the pronouns that follow the person's mentions (cheap, usually right)."""
         if ent.gender == "?":
             male = female = 0
+            last = -1000
             for p in ent.mentions:
-                window = self.masked[p : p + 160].lower()
-                male += len(re.findall(r"\b(?:he|his|him|mr)\b", window))
-                female += len(re.findall(r"\b(?:she|her|hers|ms|mrs)\b", window))
-            ent.gender = "m" if male > 2 * female else "f" if female > 2 * male else None
+                if p - last < 160:  # "David Wasserman ... Wasserman" share one window
+                    continue
+                last = p
+                window = self.masked[max(0, p - 5) : p + 160].lower()
+                male += len(re.findall(r"\b(?:he|his|him|himself|mr)\b", window))
+                female += len(re.findall(r"\b(?:she|her|hers|herself|ms|mrs)\b", window))
+            ent.gender = ("m" if male >= 2 and male > 2 * female else
+                          "f" if female >= 2 and female > 2 * male else None)
         return ent.gender
 
     def _scan_subjects(self) -> None:
@@ -888,7 +893,8 @@ def _is_np(text: str) -> bool:
 def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] | None:
     """A proper name in `part` (person or organisation) as (speaker, role, kind)."""
     lead = _RUN_RE.match(part)
-    if lead and re.match(r"\s+[a-z]", part[lead.end() :]):  # "Mounzer Khalil head of X"
+    if lead and re.match(r"\s+[a-z]", part[lead.end() :]) and not re.search(
+            r"[’'](?:s\b|\s|$)", lead.group()):  # "Mounzer Khalil head of X"
         title, name = _split_title(_tokens(lead.group()))
         if len(name) >= 2 and _is_person_name(name):
             ent = reg.person(" ".join(name), pos)
@@ -962,6 +968,10 @@ _AFTER_VERB_FIRST = re.compile(
     r"\s*(?=[;:!?—]|$|\.(?!(?<=\b[A-Z]\.)|(?<=\b(?:Mr|Ms|Dr|St)\.)|(?<=\b(?:Mrs|Sen|Rep|Gov)\.))|"
     r",\s*(?:who|adding|as|in|on|at|after|when|during|noting|speaking)\b)"
 )
+_AFTER_VERB_LATE = re.compile(
+    rf",\s+(?P<verb>said|says|added|wrote|writes|explained|noted)\s+(?P<np>{_NP_CHAR}{{1,120}}?)"
+    r"\s*(?=[;:!?—]|$|\.(?!(?<=\b[A-Z]\.)|(?<=\b(?:Mr|Ms|Dr|St)\.))|,)"
+)
 _AFTER_NP_FIRST = re.compile(
     rf"^[\s,—–-]*(?P<np>{_NP_CHAR}{{1,160}}?)\s+(?:(?:{_ADVS})\s+)?(?P<verb>{_VERBS})\b"
 )
@@ -996,6 +1006,13 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
                             m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
                 _set(sp, spk, role, cue.strip(" ,"), direct=True)
                 return True
+    late = _AFTER_VERB_LATE.search(after)
+    if late:  # '“...” if she didn't win by more, said David Wasserman, an analyst'
+        spk, role, ok = _resolve(late.group("np"), sp.mark_end + late.start("np"), reg,
+                                 head_first=True)
+        if ok and spk:
+            _set(sp, spk, role, late.group(0).strip(" ,"), direct=True)
+            return True
     m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
     if m:
         spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)

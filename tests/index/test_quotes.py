@@ -398,3 +398,10 @@ def test_long_organisation_names_and_live_blog_stamps() -> None:
         ("Adam Schiff", "chairman of the US House Intelligence Committee"),
         ("Institute for the Study of War", None),
     ]
+
+
+def test_cue_after_an_intervening_clause() -> None:
+    text = ('"Many would consider that an embarrassment" if she did not win by more, said David '
+            'Wasserman, an elections analyst. "And yet it would seal the deal" because she would '
+            "expand her lead, he said.")
+    assert [s for _, s in quotes(text)] == ["David Wasserman", "David Wasserman"]
