@@ -97,7 +97,7 @@ _NOT_NAMES = frozenset(_words(
     "according there here it he she they we i you what why how where asked "
     "yes no not now today yesterday tomorrow even still despite although though because does do "
     "did is was are were will would can could should has have had "
-    "more most some many all both each every other another such just only"
+    "more most some many all both each every other another such just only team top"
 ))
 _NON_SPEAKERS = frozenset(_words(
     "report reports statement statements study survey document documents letter article "
@@ -429,7 +429,8 @@ def _is_person_name(tokens: list[str]) -> bool:
         return False
     if any(t.lower().strip(".,") in _PLACE_HEADS for t in tokens):
         return False
-    if len(tokens) > 1 and sum(t.lower().strip(".,’'s") in _PLACE_WORDS for t in tokens) >= 1 \
+    if len(tokens) > 1 and sum(_strip_possessive(t).lower().strip(".,") in _PLACE_WORDS
+                               for t in tokens) >= 1 \
             and tokens[0].lower() in _PLACE_WORDS:
         return False
     if any(t.lower().strip(".,") in _NOT_NAMES for t in tokens):
@@ -631,6 +632,7 @@ class _Registry:
             if name and _is_person_name(name):
                 ent = self.person(" ".join(name), m.start(1) + 1)
                 if ent is None and len(name) == 1 and not self._is_place(name[0]) and \
+                        self._mid_sentence(name[0]) and \
                         not re.search(r"(?:ing|ly|ed)$", name[0]) and \
                         re.match(rf"\s+(?:{_VERBS}|[a-z]+ed|has|had|is|was|will|would)\b",
                                  self.masked[m.end(1) : m.end(1) + 30]):
@@ -657,6 +659,11 @@ class _Registry:
             if ent:
                 self.subjects.append((m.start(1), ent))
         self.subjects.sort(key=lambda x: x[0])
+
+    def _mid_sentence(self, word: str) -> bool:
+        """Capitalised where no sentence starts: a name ("Cruz"), not a plural ("Hospitals")."""
+        return any(re.search(r"(?:[a-z,]|\b(?:Mr|Ms|Mrs|Dr)\.)\s+$", self.masked[max(0, p - 6) : p])
+                   for p in self._words.get(word, ()))
 
     def _is_place(self, word: str) -> bool:
         return word.lower() in _PLACE_WORDS or word in self._after_prep
@@ -693,7 +700,7 @@ class _Registry:
             role_words = set(_content_words(ent.role))
             overlap = len(set(words) & role_words) + 0.5 * len((wanted - set(words)) & role_words)
             head_ok = words[-1] in role_words or bool(_SYNONYMS.get(words[-1], set()) & role_words)
-            if overlap == 0:
+            if not set(words) & role_words:  # at least one word in common, not just synonyms
                 continue
             key = (overlap + (1 if head_ok else 0), last)
             if key > best_key:
@@ -752,7 +759,8 @@ def _content_words(text: str) -> list[str]:
 
 _LEAD_JUNK = re.compile(
     r"^(?:(?:and|but|so|then|meanwhile|separately|however|later|earlier|also|yet|still|"
-    r"instead|now|indeed|moreover|in response|in a statement|in an interview)\b[\s,]*)+",
+    r"instead|now|indeed|moreover|likewise|similarly|in response|in a statement|"
+    r"in an interview)\b[\s,]*)+",
     re.I,
 )
 
@@ -998,6 +1006,8 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
             return True
     for rx in (_AFTER_VERB_FIRST, _AFTER_NP_FIRST):
         m = rx.match(after)
+        if m and rx is _AFTER_NP_FIRST and re.match(r"[\s,]*[a-z]+ing\b", m.group("np")):
+            continue  # '“...,” suggesting he might ..., CNN reported': CNN reports, not speaks
         if m:
             spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg,
                                      head_first=rx is _AFTER_VERB_FIRST)
@@ -1197,7 +1207,9 @@ def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
                     if p == para_of[k] and o.direct and o is not sp]
             before = [o for o in same if o.start < sp.start]
             after = [o for o in same if o.start > sp.start]
-            src = before[-1] if before else (after[0] if after else None)
+            # a following quote lends its cue only when nothing but its own marks sits between
+            nxt = after[0] if after and len(text[sp.mark_end : after[0].mark_start]) < 4 else None
+            src = before[-1] if before else nxt
         if src is None:
             lo, _ = paras[para_of[k]]
             s0 = _sentence_start(masked, lo, sp.mark_start)
