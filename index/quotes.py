@@ -73,7 +73,7 @@ _TITLES = frozenset(_words(
     "high republican democrat democratic independent rival challenger front-runner frontrunner "
     "billionaire businessman hopeful actor actress singer rapper comedian host anchor journalist "
     "reporter columnist author writer novelist filmmaker producer strategist pollster analyst "
-    "economist lawyer activist businesswoman philanthropist veteran"
+    "economist lawyer activist businesswoman philanthropist veteran ceo cfo coo founder"
 ))
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "prof", "prof."}
 _ORG_WORDS = frozenset(_words(
@@ -97,7 +97,7 @@ _NOT_NAMES = frozenset(_words(
     "according there here it he she they we i you what why how where asked "
     "yes no not now today yesterday tomorrow even still despite although though because does do "
     "did is was are were will would can could should has have had "
-    "more most some many all both each every other another such just only"
+    "more most some many all both each every other another such just only team top"
 ))
 _NON_SPEAKERS = frozenset(_words(
     "report reports statement statements study survey document documents letter article "
@@ -429,7 +429,8 @@ def _is_person_name(tokens: list[str]) -> bool:
         return False
     if any(t.lower().strip(".,") in _PLACE_HEADS for t in tokens):
         return False
-    if len(tokens) > 1 and sum(t.lower().strip(".,’'s") in _PLACE_WORDS for t in tokens) >= 1 \
+    if len(tokens) > 1 and sum(_strip_possessive(t).lower().strip(".,") in _PLACE_WORDS
+                               for t in tokens) >= 1 \
             and tokens[0].lower() in _PLACE_WORDS:
         return False
     if any(t.lower().strip(".,") in _NOT_NAMES for t in tokens):
@@ -476,7 +477,13 @@ class _Registry:
                 if toks and toks[-1].lower() not in _NOT_NAMES:
                     self._add_org(" ".join(toks), m.start())
         for m in _RUN_RE.finditer(masked):
-            toks = _tokens(m.group())
+            run = m.group()
+            if " " not in run and "\t" not in run:  # one word: only an acronym can count
+                word = _strip_possessive(run)
+                if re.fullmatch(r"[A-Z]{2,8}", word) or word in _DOTTED_ORGS:
+                    self._add_org(word, m.start())
+                continue
+            toks = _tokens(run)
             while toks and toks[0].lower().strip(".,") in _NOT_NAMES:
                 toks = toks[1:]
             if not toks:
@@ -605,31 +612,27 @@ class _Registry:
         """'m'/'f' from the pronouns that follow the person's mentions (cheap, usually right)."""
         if ent.gender == "?":
             male = female = 0
+            last = -1000
             for p in ent.mentions:
-                window = self.masked[p : p + 160].lower()
-                male += len(re.findall(r"\b(?:he|his|him|mr)\b", window))
-                female += len(re.findall(r"\b(?:she|her|hers|ms|mrs)\b", window))
-            ent.gender = "m" if male > 2 * female else "f" if female > 2 * male else None
+                if p - last < 160:  # "David Wasserman ... Wasserman" share one window
+                    continue
+                last = p
+                window = self.masked[max(0, p - 5) : p + 160].lower()
+                male += len(re.findall(r"\b(?:he|his|him|himself|mr)\b", window))
+                female += len(re.findall(r"\b(?:she|her|hers|herself|ms|mrs)\b", window))
+            ent.gender = ("m" if male >= 2 and male > 2 * female else
+                          "f" if female >= 2 and female > 2 * male else None)
         return ent.gender
 
     def _scan_subjects(self) -> None:
         """People who open a sentence ("Orban has condemned ...") are what he/she refer to."""
-        for m in re.finditer(
-                rf"(?:^|[.!?](?<!\bSen\.)(?<!\bRep\.)(?<!\bGov\.)(?<!\bGen\.)(?<!\bMr\.)"
-                rf"(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\b[A-Z]\.)\s+|\n\s*)"
-                rf"(?:(?:During|After|Before|Speaking|Asked|In|On|At|Later|Earlier)\b[^,.;_]{{0,60}},\s+)?"
-                rf"(?:(?:[A-Z][a-z]+ly|On \w+|In \w+|Last \w+|And|But|"
-                rf"Meanwhile|However|Still|Later|Earlier|Separately|Then|So)[, ]+)?"
-                rf"((?:{_NAME_TOKEN}[ \t]+){{0,5}}{_NAME_TOKEN})(?:\s*\([^()]{{0,30}}\))?"
-                rf"(?:(?:,\s+(?:the|a|an|who|whose|from|of|[a-z0-9]|[A-Z][a-z]{{0,4}}\.)"
-                rf"(?:[^,.;_]|\.(?=,)){{0,100}})"
-                rf"{{1,3}},)?\s+(?!(?:and|or|of|in|on|at|to|for|from|with|by|the|a|an)\b)[a-z]",
-                self.masked):
+        for m in _SUBJECT_RE.finditer(self.masked):
             toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
             title, name = _split_title(toks)
             if name and _is_person_name(name):
                 ent = self.person(" ".join(name), m.start(1) + 1)
                 if ent is None and len(name) == 1 and not self._is_place(name[0]) and \
+                        self._mid_sentence(name[0]) and \
                         not re.search(r"(?:ing|ly|ed)$", name[0]) and \
                         re.match(rf"\s+(?:{_VERBS}|[a-z]+ed|has|had|is|was|will|would)\b",
                                  self.masked[m.end(1) : m.end(1) + 30]):
@@ -637,7 +640,11 @@ class _Registry:
                     ent.mentions.append(m.start(1))
                 if ent:
                     self.subjects.append((m.start(1), ent))
-        for m in _SPEAKING_NAME_RE.finditer(self.masked):  # "..., Lavrov also said Russia ..."
+        for v in _SPEAKING_VERB_RE.finditer(self.masked):  # "..., Lavrov also said Russia ..."
+            lo = max(0, v.start() - 80)
+            m = _SPEAKING_NAME_RE.search(self.masked, lo, v.start())
+            if m is None:
+                continue
             toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
             name = _split_title(toks)[1]
             ent = self.person(" ".join(name), m.start(1) + 1) if _is_person_name(name) else None
@@ -652,6 +659,11 @@ class _Registry:
             if ent:
                 self.subjects.append((m.start(1), ent))
         self.subjects.sort(key=lambda x: x[0])
+
+    def _mid_sentence(self, word: str) -> bool:
+        """Capitalised where no sentence starts: a name ("Cruz"), not a plural ("Hospitals")."""
+        return any(re.search(r"(?:[a-z,]|\b(?:Mr|Ms|Mrs|Dr)\.)\s+$", self.masked[max(0, p - 6) : p])
+                   for p in self._words.get(word, ()))
 
     def _is_place(self, word: str) -> bool:
         return word.lower() in _PLACE_WORDS or word in self._after_prep
@@ -688,7 +700,7 @@ class _Registry:
             role_words = set(_content_words(ent.role))
             overlap = len(set(words) & role_words) + 0.5 * len((wanted - set(words)) & role_words)
             head_ok = words[-1] in role_words or bool(_SYNONYMS.get(words[-1], set()) & role_words)
-            if overlap == 0:
+            if not set(words) & role_words:  # at least one word in common, not just synonyms
                 continue
             key = (overlap + (1 if head_ok else 0), last)
             if key > best_key:
@@ -747,7 +759,8 @@ def _content_words(text: str) -> list[str]:
 
 _LEAD_JUNK = re.compile(
     r"^(?:(?:and|but|so|then|meanwhile|separately|however|later|earlier|also|yet|still|"
-    r"instead|now|indeed|moreover|in response|in a statement|in an interview)\b[\s,]*)+",
+    r"instead|now|indeed|moreover|likewise|similarly|in response|in a statement|"
+    r"in an interview)\b[\s,]*)+",
     re.I,
 )
 
@@ -888,7 +901,8 @@ def _is_np(text: str) -> bool:
 def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] | None:
     """A proper name in `part` (person or organisation) as (speaker, role, kind)."""
     lead = _RUN_RE.match(part)
-    if lead and re.match(r"\s+[a-z]", part[lead.end() :]):  # "Mounzer Khalil head of X"
+    if lead and re.match(r"\s+[a-z]", part[lead.end() :]) and not re.search(
+            r"[’'](?:s\b|\s|$)", lead.group()):  # "Mounzer Khalil head of X"
         title, name = _split_title(_tokens(lead.group()))
         if len(name) >= 2 and _is_person_name(name):
             ent = reg.person(" ".join(name), pos)
@@ -962,6 +976,10 @@ _AFTER_VERB_FIRST = re.compile(
     r"\s*(?=[;:!?—]|$|\.(?!(?<=\b[A-Z]\.)|(?<=\b(?:Mr|Ms|Dr|St)\.)|(?<=\b(?:Mrs|Sen|Rep|Gov)\.))|"
     r",\s*(?:who|adding|as|in|on|at|after|when|during|noting|speaking)\b)"
 )
+_AFTER_VERB_LATE = re.compile(
+    rf",\s+(?P<verb>said|says|added|wrote|writes|explained|noted)\s+(?P<np>{_NP_CHAR}{{1,120}}?)"
+    r"\s*(?=[;:!?—]|$|\.(?!(?<=\b[A-Z]\.)|(?<=\b(?:Mr|Ms|Dr|St)\.))|,)"
+)
 _AFTER_NP_FIRST = re.compile(
     rf"^[\s,—–-]*(?P<np>{_NP_CHAR}{{1,160}}?)\s+(?:(?:{_ADVS})\s+)?(?P<verb>{_VERBS})\b"
 )
@@ -988,6 +1006,8 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
             return True
     for rx in (_AFTER_VERB_FIRST, _AFTER_NP_FIRST):
         m = rx.match(after)
+        if m and rx is _AFTER_NP_FIRST and re.match(r"[\s,]*[a-z]+ing\b", m.group("np")):
+            continue  # '“...,” suggesting he might ..., CNN reported': CNN reports, not speaks
         if m:
             spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg,
                                      head_first=rx is _AFTER_VERB_FIRST)
@@ -996,6 +1016,13 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
                             m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
                 _set(sp, spk, role, cue.strip(" ,"), direct=True)
                 return True
+    late = _AFTER_VERB_LATE.search(after)
+    if late:  # '“...” if she didn't win by more, said David Wasserman, an analyst'
+        spk, role, ok = _resolve(late.group("np"), sp.mark_end + late.start("np"), reg,
+                                 head_first=True)
+        if ok and spk:
+            _set(sp, spk, role, late.group(0).strip(" ,"), direct=True)
+            return True
     m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
     if m:
         spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)
@@ -1006,10 +1033,22 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
 
 
 _COLON_CUE = re.compile(rf"(?:^|[.;]\s+|\s[-–—]\s)((?:(?!\s[-–—]\s){_NP_CHAR}){{2,80}}):\s*$")
-_SPEAKING_NAME_RE = re.compile(
+_SUBJECT_RE = re.compile(
+    rf"(?:^|[.!?](?<!\bSen\.)(?<!\bRep\.)(?<!\bGov\.)(?<!\bGen\.)(?<!\bMr\.)"
+    rf"(?<!\bMs\.)(?<!\bDr\.)(?<!\bMrs\.)(?<!\bSt\.)(?<!\b[A-Z]\.)\s+|\n\s*)"
+    rf"(?:(?:During|After|Before|Speaking|Asked|In|On|At|Later|Earlier)\b[^,.;_]{{0,60}},\s+)?"
+    rf"(?:(?:[A-Z][a-z]+ly|On \w+|In \w+|Last \w+|And|But|"
+    rf"Meanwhile|However|Still|Later|Earlier|Separately|Then|So)[, ]+)?"
+    rf"((?:{_NAME_TOKEN}[ \t]+){{0,5}}{_NAME_TOKEN})(?:\s*\([^()]{{0,30}}\))?"
+    rf"(?:(?:,\s+(?:the|a|an|who|whose|from|of|[a-z0-9]|[A-Z][a-z]{{0,4}}\.)"
+    rf"(?:[^,.;_]|\.(?=,)){{0,100}})"
+    rf"{{1,3}},)?\s+(?!(?:and|or|of|in|on|at|to|for|from|with|by|the|a|an)\b)[a-z]"
+)
+_SPEAKING_VERB_RE = re.compile(r"\b(?:said|says|told|tells|added|adds|insisted|warned|stressed)\b")
+_SPEAKING_NAME_RE = re.compile(  # searched right before a _SPEAKING_VERB_RE hit
     rf"(?<![\w’'.-])(?<!\bfor )(?<!\bof )(?<!\band )"
     rf"((?:{_NAME_TOKEN}[ \t]+){{0,3}}{_NAME_TOKEN})[ \t]+(?:(?:also|then|later|"
-    rf"again|has|had)[ \t]+)?(?:said|says|told|tells|added|adds|insisted|warned|stressed)\b"
+    rf"again|has|had)[ \t]+)?$"
 )
 _QUOTED_AS = re.compile(
     rf"\b(?:quoted|reported|cited)\s+(?P<np>{_NP_CHAR}{{2,100}}?)\s+as\s+say(?:ing)?\b"
@@ -1168,7 +1207,9 @@ def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
                     if p == para_of[k] and o.direct and o is not sp]
             before = [o for o in same if o.start < sp.start]
             after = [o for o in same if o.start > sp.start]
-            src = before[-1] if before else (after[0] if after else None)
+            # a following quote lends its cue only when nothing but its own marks sits between
+            nxt = after[0] if after and len(text[sp.mark_end : after[0].mark_start]) < 4 else None
+            src = before[-1] if before else nxt
         if src is None:
             lo, _ = paras[para_of[k]]
             s0 = _sentence_start(masked, lo, sp.mark_start)

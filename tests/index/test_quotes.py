@@ -398,3 +398,23 @@ def test_long_organisation_names_and_live_blog_stamps() -> None:
         ("Adam Schiff", "chairman of the US House Intelligence Committee"),
         ("Institute for the Study of War", None),
     ]
+
+
+def test_cue_after_an_intervening_clause() -> None:
+    text = ('"Many would consider that an embarrassment" if she did not win by more, said David '
+            'Wasserman, an elections analyst. "And yet it would seal the deal" because she would '
+            "expand her lead, he said.")
+    assert [s for _, s in quotes(text)] == ["David Wasserman", "David Wasserman"]
+
+
+def test_description_needs_a_shared_word() -> None:
+    text = ("Carly Fiorina, a former presidential candidate, watched the speech. Hillary Clinton "
+            "spoke as the nominee.\n\n“A man you can bait with a tweet is not a man we can trust,” "
+            "said the Democratic nominee.")
+    assert speaker_of(text, "A man you can bait") != "Carly Fiorina"
+
+
+def test_reporting_outlet_after_a_clause_is_not_the_speaker() -> None:
+    text = ('Donald Trump welcomed the news, saying Kasich was "doing the right thing," suggesting '
+            "he might consider him as a running mate, CNN reported.")
+    assert speaker_of(text, "doing the right thing") != "CNN"
