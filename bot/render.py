@@ -68,7 +68,7 @@ def _safe_url(url: str | None) -> str | None:
 
 
 def citation(article: ArticleRef) -> str:
-    """"— Title, Source, 25 Feb 2020" with the title linked when the article has a URL."""
+    """ "— Title, Source, 25 Feb 2020" with the title linked when the article has a URL."""
     title = esc(clip(article.title or "Untitled", 300))
     url = _safe_url(article.url)
     if url:
@@ -81,14 +81,16 @@ def citation(article: ArticleRef) -> str:
 
 
 def date_notes(dates: Iterable[DateMention]) -> str:
-    """"Monday = 24 Feb 2020": relative days in a quote, resolved against the article's date."""
+    """ "Monday = 24 Feb 2020": relative days in a quote, resolved against the article's date."""
     notes = [f"{esc(clip(d.mention, 60))} = {fmt_date(d.date)}" for d in dates]
     return f"<i>{'; '.join(notes)}</i>" if notes else ""
 
 
 def speaker_line(quote: QuoteItem) -> str:
     """Speaker in bold, role after a comma; unattributed quotes say so rather than guess."""
-    name = f"<b>{esc(clip(quote.speaker, MAX_NAME))}</b>" if quote.speaker else "<b>Unattributed</b>"
+    name = (
+        f"<b>{esc(clip(quote.speaker, MAX_NAME))}</b>" if quote.speaker else "<b>Unattributed</b>"
+    )
     if quote.speaker_role:
         return f"{name}, {esc(clip(quote.speaker_role, MAX_NAME))}"
     return name
@@ -219,7 +221,9 @@ def render_answer(answer: Answer, per_page: int = QUOTES_PER_PAGE) -> list[str]:
         header = block.header if block.header != last_header or not current else None
         chunk = f"{header}\n{block.body}" if header else block.body
         size = sum(tg_len(p) + 2 for p in current)
-        full = (block.starts_item and items_on_page >= per_page) or size + tg_len(chunk) > PAGE_BUDGET
+        full = (block.starts_item and items_on_page >= per_page) or size + tg_len(
+            chunk
+        ) > PAGE_BUDGET
         if full and items_on_page:
             pages.append(current)
             current, items_on_page = [], 0
@@ -306,24 +310,34 @@ def parse_more(data: str | None) -> tuple[str, int] | None:
 
 
 class PageStore:
-    """Remaining pages of recent answers, per chat, in a bounded LRU (old answers expire)."""
+    """Remaining pages of recent answers, per chat, in a bounded LRU (old answers expire).
+
+    Each page can be taken once, so a double-tapped "More" does not send the same page twice.
+    """
 
     def __init__(self, capacity: int = 2000) -> None:
         self.capacity = capacity
-        self._pages: OrderedDict[str, tuple[int, list[str]]] = OrderedDict()
+        self._pages: OrderedDict[str, tuple[int, list[str], set[int]]] = OrderedDict()
 
     def put(self, chat_id: int, pages: list[str]) -> str:
         key = secrets.token_urlsafe(6)
-        self._pages[key] = (chat_id, pages)
+        self._pages[key] = (chat_id, pages, {0})
         while len(self._pages) > self.capacity:
             self._pages.popitem(last=False)
         return key
 
-    def get(self, chat_id: int, key: str, page: int) -> tuple[str, bool] | None:
-        """Page `page` of answer `key` and whether more follow; None if expired or foreign."""
+    def take(self, chat_id: int, key: str, page: int) -> tuple[str, bool] | None:
+        """Page `page` of answer `key` and whether more follow; None if expired, foreign or
+        already taken."""
         entry = self._pages.get(key)
-        if entry is None or entry[0] != chat_id or not 0 <= page < len(entry[1]):
+        if (
+            entry is None
+            or entry[0] != chat_id
+            or not 0 <= page < len(entry[1])
+            or page in entry[2]
+        ):
             return None
+        entry[2].add(page)
         self._pages.move_to_end(key)
         return entry[1][page], page + 1 < len(entry[1])
 

@@ -26,7 +26,8 @@ class BotSettings(IndexSettings):
     """Everything `python -m bot` needs. Empty ALLOWED_IDS means everyone may ask."""
 
     telegram_bot_token: SecretStr | None = Field(
-        None, description="Token from @BotFather. Without it `python -m bot` opens a terminal prompt."
+        None,
+        description="Token from @BotFather. Without it `python -m bot` opens a terminal prompt.",
     )
     telegram_base_url: str = Field(
         TELEGRAM_API, description="Bot API base URL; the token is appended (local Bot API servers)."
@@ -75,7 +76,9 @@ class BotSettings(IndexSettings):
             try:
                 return [int(p) for p in parts]
             except ValueError:
-                raise ValueError(f"expected integer ids separated by commas, got {value!r}") from None
+                raise ValueError(
+                    f"expected integer ids separated by commas, got {value!r}"
+                ) from None
         if isinstance(value, int):
             return [value]
         return value
