@@ -96,42 +96,49 @@ def speaker_line(quote: QuoteItem) -> str:
     return name
 
 
+_LEVELS = [(r"\n\s*\n", "\n\n"), (r"\n", "\n"), (r"(?<=[.!?…])\s+", " "), (r"\s+", " ")]
+
+
 def split_text(text: str, limit: int) -> list[str]:
-    """Cut plain text into pieces whose escaped form fits `limit`: paragraphs, lines, sentences,
-    words, and only as a last resort in the middle of a word. Escaping happens after cutting so an
-    entity like `&amp;` is never split."""
+    """Cut plain text into pieces whose escaped form fits `limit`: at paragraphs, else lines,
+    sentences, words, and only as a last resort inside a word. Escaping happens after cutting
+    so an entity like `&amp;` is never split."""
     text = text.strip()
-    if tg_len(esc(text)) <= limit:
-        return [text] if text else []
-    for pattern in (r"\n\s*\n", r"\n", r"(?<=[.!?…])\s+", r"\s+"):
-        pieces = [p for p in re.split(pattern, text) if p.strip()]
-        if len(pieces) > 1:
-            sep = "\n\n" if pattern == r"\n\s*\n" else ("\n" if pattern == r"\n" else " ")
-            return _pack(pieces, sep, limit)
-    # One enormous word: cut by length (counting the worst-case escape growth of 6x).
-    step = max(1, limit // 6)
-    return [text[i : i + step] for i in range(0, len(text), step)]
-
-
-def _pack(pieces: list[str], sep: str, limit: int) -> list[str]:
     out: list[str] = []
     current = ""
-    for piece in pieces:
-        candidate = f"{current}{sep}{piece}" if current else piece
+    for sep, atom in _atoms(text, limit, 0):
+        candidate = f"{current}{sep}{atom}" if current else atom
         if tg_len(esc(candidate)) <= limit:
             current = candidate
-            continue
-        if current:
-            out.append(current)
-        if tg_len(esc(piece)) <= limit:
-            current = piece
         else:
-            parts = split_text(piece, limit)
-            out.extend(parts[:-1])
-            current = parts[-1] if parts else ""
+            if current:
+                out.append(current)
+            current = atom
     if current:
         out.append(current)
     return out
+
+
+def _atoms(text: str, limit: int, level: int) -> list[tuple[str, str]]:
+    """(separator before, piece) pairs, each piece fitting `limit`, as coarse as possible."""
+    if not text.strip():
+        return []
+    if tg_len(esc(text)) <= limit:
+        return [("", text)]
+    if level == len(_LEVELS):  # one enormous word: cut by length (escaping grows ≤ 6x)
+        step = max(1, limit // 12)
+        return [("", text[i : i + step]) for i in range(0, len(text), step)]
+    pattern, sep = _LEVELS[level]
+    parts = [p for p in re.split(pattern, text) if p.strip()]
+    if len(parts) == 1:
+        return _atoms(text, limit, level + 1)
+    result: list[tuple[str, str]] = []
+    for i, part in enumerate(parts):
+        sub = _atoms(part.strip(), limit, level + 1)
+        if sub and i:
+            sub[0] = (sep, sub[0][1])
+        result += sub
+    return result
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,7 @@ class Block:
     """One unit of a page: a (piece of a) quote or passage, under an optional group header."""
 
     header: str | None  # speaker line; repeated when a page starts mid-group
+    group: str | None  # speaker key: a header is shown when the group changes
     body: str
     starts_item: bool  # counts toward QUOTES_PER_PAGE
 
@@ -168,7 +176,7 @@ def _item_blocks(
             body += "\n" + tail_html
         else:
             body += "\n<i>(continued)</i>"
-        blocks.append(Block(header=header, body=body, starts_item=i == 0))
+        blocks.append(Block(header=header, group=header, body=body, starts_item=i == 0))
     return blocks
 
 
@@ -184,8 +192,11 @@ def group_by_speaker(quotes: list[QuoteItem]) -> list[QuoteItem]:
 def answer_blocks(answer: Answer) -> list[Block]:
     if answer.kind == "quotes":
         blocks: list[Block] = []
+        headers: dict[str, str] = {}
         for q in group_by_speaker(answer.quotes):
-            blocks += _item_blocks(speaker_line(q), q.text, q.article, q.also_in, q.dates)
+            key = (q.speaker or "").strip().casefold()
+            header = headers.setdefault(key, speaker_line(q))  # the group's first (best) quote
+            blocks += _item_blocks(header, q.text, q.article, q.also_in, q.dates)
         return blocks
     if answer.kind == "passages":
         blocks = []
@@ -215,23 +226,22 @@ def render_answer(answer: Answer, per_page: int = QUOTES_PER_PAGE) -> list[str]:
         intro.append(esc(clip(answer.message, 500)))
     pages: list[list[str]] = []
     current: list[str] = ["\n".join(intro)]
-    items_on_page = 0
-    last_header: str | None = None
+    items_on_page = blocks_on_page = 0
+    last_group: str | None = None
     for block in blocks:
-        header = block.header if block.header != last_header or not current else None
+        header = block.header if block.group != last_group else None
         chunk = f"{header}\n{block.body}" if header else block.body
         size = sum(tg_len(p) + 2 for p in current)
-        full = (block.starts_item and items_on_page >= per_page) or size + tg_len(
-            chunk
-        ) > PAGE_BUDGET
-        if full and items_on_page:
+        too_many = block.starts_item and items_on_page >= per_page
+        if blocks_on_page and (too_many or size + tg_len(chunk) > PAGE_BUDGET):
             pages.append(current)
-            current, items_on_page = [], 0
-            header = block.header
+            current, items_on_page, blocks_on_page = [], 0, 0
+            header = block.header  # a new page repeats the speaker
             chunk = f"{header}\n{block.body}" if header else block.body
         current.append(chunk)
-        last_header = block.header
+        last_group = block.group
         items_on_page += block.starts_item
+        blocks_on_page += 1
     if current:
         pages.append(current)
     total = len(pages)

@@ -37,14 +37,16 @@ OTHER = ArticleRef(
 )
 EVIL_URL = ArticleRef(
     id="a3",
-    title="Link \"quoted\" title",
+    title='Link "quoted" title',
     date=datetime(2020, 3, 1, tzinfo=UTC),
     source=None,
     url="javascript:alert('x')",
 )
 
 
-def quote(speaker: str | None, text: str, role: str | None = None, article: ArticleRef = ARTICLE) -> QuoteItem:
+def quote(
+    speaker: str | None, text: str, role: str | None = None, article: ArticleRef = ARTICLE
+) -> QuoteItem:
     return QuoteItem(
         speaker=speaker,
         speaker_role=role,
@@ -103,7 +105,9 @@ class FakeAnswerer:
         if "boom" in q:
             raise RuntimeError("answerer exploded")
         if "nothing" in q:
-            return Answer(question=question, kind="none", message="Nothing on <that> & this in the articles.")
+            return Answer(
+                question=question, kind="none", message="Nothing on <that> & this in the articles."
+            )
         if "passage" in q:
             passages = [PassageItem(text=HOSTILE, score=0.5, article=ARTICLE, dates=[])]
             return Answer(question=question, kind="passages", passages=passages)
@@ -160,6 +164,8 @@ async def running_bot(
     api: FakeBotApi, answerer: Any = None, *, handle_sighup: bool = False, **overrides: Any
 ) -> AsyncIterator[Any]:
     """The real Application, long polling the fake server (1 s polls so it stops quickly)."""
-    app = build_application(make_settings(api, **overrides), answerer or FakeAnswerer(), handle_sighup=handle_sighup)
+    app = build_application(
+        make_settings(api, **overrides), answerer or FakeAnswerer(), handle_sighup=handle_sighup
+    )
     async with polling(app, poll_timeout=1):
         yield app

@@ -79,7 +79,10 @@ def parse_html(text: str) -> str:
         else:
             if name not in ALLOWED_TAGS:
                 raise ParseError(f'Unsupported start tag "{name}" at byte offset {lt}')
-            found = {a.lower(): _unescape_checked((v or "").strip("\"'")) for a, v in _ATTR_RE.findall(attrs)}
+            found = {
+                a.lower(): _unescape_checked((v or "").strip("\"'"))
+                for a, v in _ATTR_RE.findall(attrs)
+            }
             if name == "span" and found.get("class") != "tg-spoiler":
                 raise ParseError('Tag "span" must have class "tg-spoiler"')
             if name == "tg-emoji" and "emoji-id" not in found:
@@ -132,7 +135,12 @@ class FakeBotApi:
     """The server plus the knobs tests need. Use `async with FakeBotApi(token) as api`."""
 
     def __init__(
-        self, token: str, *, bot_id: int = 999, username: str = "newsroom_test_bot", poll_cap: float = 1.0
+        self,
+        token: str,
+        *,
+        bot_id: int = 999,
+        username: str = "newsroom_test_bot",
+        poll_cap: float = 1.0,
     ) -> None:
         self.token = token
         self.bot = {
@@ -164,7 +172,9 @@ class FakeBotApi:
     async def start(self) -> FakeBotApi:
         app = web.Application(client_max_size=8 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=0.5
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -193,7 +203,12 @@ class FakeBotApi:
             self._faults[method.lower()].append((status, retry_after))
 
     def user(self, user_id: int) -> dict:
-        return {"id": user_id, "is_bot": False, "first_name": f"User {user_id}", "language_code": "en"}
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": f"User {user_id}",
+            "language_code": "en",
+        }
 
     def push_message(
         self,
@@ -258,7 +273,9 @@ class FakeBotApi:
     def calls_of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method.lower() == method.lower()]
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
+    async def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 10.0, what: str = ""
+    ) -> Any:
         """Poll `predicate` until truthy; fail the test after `timeout` seconds, never hang."""
         deadline = time.monotonic() + timeout
         while True:
@@ -270,14 +287,18 @@ class FakeBotApi:
             await asyncio.sleep(0.01)
 
     async def wait_sent(self, chat_id: int, count: int = 1, timeout: float = 10.0) -> list[Sent]:
-        await self.wait_for(lambda: len(self.sent_to(chat_id)) >= count, timeout, f"{count} msg(s) to {chat_id}")
+        await self.wait_for(
+            lambda: len(self.sent_to(chat_id)) >= count, timeout, f"{count} msg(s) to {chat_id}"
+        )
         return self.sent_to(chat_id)
 
     # --- HTTP --------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
-            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         method = request.match_info["method"]
         params = await _params(request)
         self.calls.append(Call(method, params, time.monotonic()))
@@ -292,10 +313,16 @@ class FakeBotApi:
                     "parameters": {"retry_after": retry_after},
                 }
                 return web.json_response(body, status=429)
-            return web.Response(status=status, text=f"<html><h1>{status} Bad Gateway</h1></html>", content_type="text/html")
+            return web.Response(
+                status=status,
+                text=f"<html><h1>{status} Bad Gateway</h1></html>",
+                content_type="text/html",
+            )
         handler = getattr(self, "_m_" + method.lower(), None)
         if handler is None:
-            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
         try:
             result = await handler(params)
         except ApiError as exc:
@@ -316,7 +343,11 @@ class FakeBotApi:
         return True
 
     async def _m_getwebhookinfo(self, p: dict) -> dict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._updates)}
+        return {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     async def _m_setmycommands(self, p: dict) -> bool:
         if not isinstance(p.get("commands"), list):
@@ -350,7 +381,10 @@ class FakeBotApi:
 
     async def _m_answercallbackquery(self, p: dict) -> bool:
         if not p.get("callback_query_id"):
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
         return True
 
     async def _m_sendmessage(self, p: dict) -> dict:
@@ -374,7 +408,16 @@ class FakeBotApi:
             message["reply_to_message"] = self._messages[(chat["id"], int(reply_to))]
         self._messages[(chat["id"], message["message_id"])] = message
         self.sent.append(
-            Sent(chat["id"], message["message_id"], raw, text, markup, reply_to, time.monotonic(), message)
+            Sent(
+                chat["id"],
+                message["message_id"],
+                raw,
+                text,
+                markup,
+                reply_to,
+                time.monotonic(),
+                message,
+            )
         )
         return message
 
@@ -446,7 +489,9 @@ class FakeBotApi:
                 if data is not None and not 1 <= len(str(data).encode()) <= 64:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
                 if not button.get("text"):
-                    raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
+                    raise ApiError(
+                        400, "Bad Request: text buttons are unallowed in the inline keyboard"
+                    )
         return markup
 
 
@@ -479,6 +524,10 @@ def _entities(text: str) -> list[dict]:
         found.append({"type": "bot_command", "offset": 0, "length": utf16_len(m.group())})
     for m in re.finditer(r"(?<![\w@])@[A-Za-z0-9_]{5,32}", text):
         found.append(
-            {"type": "mention", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group())}
+            {
+                "type": "mention",
+                "offset": utf16_len(text[: m.start()]),
+                "length": utf16_len(m.group()),
+            }
         )
     return found
