@@ -164,6 +164,7 @@ class FakeBotApi:
         self._messages: dict[tuple[int, int], dict] = {}
         self._faults: dict[str, deque[tuple[int, float]]] = defaultdict(deque)
         self._changed = asyncio.Event()
+        self._activity = asyncio.Event()  # replaced after each set: wakes every current waiter
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -302,6 +303,13 @@ class FakeBotApi:
         method = request.match_info["method"]
         params = await _params(request)
         self.calls.append(Call(method, params, time.monotonic()))
+        try:
+            return await self._dispatch(method, params)
+        finally:
+            self._activity.set()
+            self._activity = asyncio.Event()
+
+    async def _dispatch(self, method: str, params: dict[str, Any]) -> web.StreamResponse:
         faults = self._faults.get(method.lower())
         if faults:
             status, retry_after = faults.popleft()

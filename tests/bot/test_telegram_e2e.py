@@ -27,7 +27,7 @@ async def quiet(seconds: float = 0.4) -> None:
 
 
 async def test_question_gets_cited_answer(api: FakeBotApi) -> None:
-    answerer = FakeAnswerer(delay=0.05)
+    answerer = FakeAnswerer(delay=0.5)  # slow enough for a typing indicator
     async with running_bot(api, answerer):
         api.push_message(1, "who said what about Idlib?")
         [sent] = await api.wait_sent(1)
