@@ -643,21 +643,21 @@ async def polling(app: Application, poll_timeout: int = 10) -> AsyncIterator[App
             await app.post_shutdown(app)
 
 
-def run(app: Application, settings: BotSettings) -> None:
-    """Block serving updates: a webhook server when WEBHOOK_URL is set, else long polling."""
+def run(app: Application, settings: BotSettings, **kwargs: Any) -> None:
+    """Block serving updates: a webhook server when WEBHOOK_URL is set, else long polling.
+
+    `kwargs` go to `run_webhook`/`run_polling` (e.g. `stop_signals=None` off the main thread).
+    """
     if settings.webhook_url:
-        secret = (
-            settings.webhook_secret_token.get_secret_value()
-            if settings.webhook_secret_token
-            else None
-        )
+        secret = settings.webhook_secret_token
         app.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
             url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
-            secret_token=secret,
+            secret_token=secret.get_secret_value() if secret else None,
             allowed_updates=ALLOWED_UPDATES,
+            **kwargs,
         )
     else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+        app.run_polling(allowed_updates=ALLOWED_UPDATES, **kwargs)

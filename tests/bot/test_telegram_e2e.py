@@ -7,15 +7,19 @@ empty means every reply was well-formed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
+import socket
+import threading
 
+import aiohttp
 import pytest
 
 from bot.render import render_answer
-from bot.telegram import APOLOGY, REFUSAL
-from tests.bot.conftest import TOKEN, FakeAnswerer, long_answer, running_bot
+from bot.telegram import APOLOGY, REFUSAL, build_application, run
+from tests.bot.conftest import TOKEN, FakeAnswerer, long_answer, make_settings, running_bot
 from tests.bot.fake_bot_api import FakeBotApi
 
 pytestmark = pytest.mark.timeout(60)
@@ -297,3 +301,56 @@ async def test_rate_limit_is_polite(api: FakeBotApi) -> None:
     texts = [s.text for s in api.sent_to(1)]
     assert sum("faster than I can read" in t for t in texts) == 2
     assert len(answerer.questions) == 3
+
+
+async def test_webhook_mode(api: FakeBotApi) -> None:
+    """WEBHOOK_URL set: `run` registers the webhook and answers updates Telegram posts to it,
+    only with the right secret token."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = make_settings(
+        api,
+        webhook_url="https://bot.example.org/telegram/hook",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret_token="s3cret-token",
+    )
+    app = build_application(settings, FakeAnswerer())
+    loop = asyncio.new_event_loop()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        run(app, settings, stop_signals=None, close_loop=False)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        await api.wait_for(lambda: api.calls_of("setWebhook"), 10, "setWebhook")
+        [call] = api.calls_of("setWebhook")
+        assert call.params["url"] == "https://bot.example.org/telegram/hook"
+        assert call.params["secret_token"] == "s3cret-token"
+        message = api.push_message(1, "who said what about Idlib?")  # registers the chat
+        update = {"update_id": 1, "message": message}
+        hook = f"http://127.0.0.1:{port}/telegram/hook"
+        async with aiohttp.ClientSession() as http:
+            for _ in range(50):  # the server thread may still be binding
+                with contextlib.suppress(aiohttp.ClientConnectionError):
+                    async with http.post(
+                        hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+                    ) as r:
+                        assert r.status == 403
+                        break
+                await asyncio.sleep(0.1)
+            async with http.post(
+                hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            ) as r:
+                assert r.status == 200
+        [sent] = await api.wait_sent(1)
+        assert "<blockquote>" in sent.html
+        assert not api.calls_of("getUpdates")
+    finally:
+        loop.call_soon_threadsafe(app.stop_running)
+        await asyncio.to_thread(thread.join, 15)
+        loop.close()
+    assert not thread.is_alive()
