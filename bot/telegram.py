@@ -442,9 +442,12 @@ async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> AsyncItera
     try:
         yield
     finally:
+        # Do not wait for a chat action still retrying (a 429 would delay the answer), nor let
+        # one land after the answer (it would show "typing…" again): cancel it.
         done.set()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, 5)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
 
 
 async def send_html(

@@ -99,9 +99,9 @@ class FakeAnswerer:
         with self._lock:
             self.questions.append((question, previous))
             version = self.version
-        if self.delay:
-            time.sleep(self.delay)
         q = question.casefold()
+        if self.delay or "slow" in q:
+            time.sleep(3.0 if "slow" in q else self.delay)
         if "boom" in q:
             raise RuntimeError("answerer exploded")
         if "nothing" in q:

@@ -73,6 +73,18 @@ async def test_commands(api: FakeBotApi) -> None:
     assert not api.rejected
 
 
+async def test_slow_question_does_not_hold_up_others(api: FakeBotApi) -> None:
+    async with running_bot(api, FakeAnswerer(), answer_workers=2):
+        api.push_message(1, "a slow question")
+        await api.wait_for(lambda: api.calls_of("sendChatAction"), 5, "typing for the slow one")
+        api.push_message(2, "/help")
+        api.push_message(3, "who said what about Idlib?")
+        await api.wait_sent(2, timeout=1.5)
+        await api.wait_sent(3, timeout=1.5)
+        assert api.sent_to(1) == []  # still working on it
+        await api.wait_sent(1, timeout=10)
+
+
 HOSTILE_INPUTS = [
     "",
     "   ",
