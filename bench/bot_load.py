@@ -43,6 +43,7 @@ QUESTIONS = [
     "What did SANA report?",
     "and about Aleppo?",
 ]
+_KEEP: list[tempfile.TemporaryDirectory] = []
 
 
 def real_answerer(corpus: Path) -> tuple[Any | None, str]:
@@ -53,7 +54,9 @@ def real_answerer(corpus: Path) -> tuple[Any | None, str]:
         return None, f"real Answerer skipped: bot.answer not available ({exc})"
     from index.config import IndexSettings
 
-    index_dir = tempfile.mkdtemp(prefix="bot_load_index_")
+    tmp = tempfile.TemporaryDirectory(prefix="bot_load_index_")
+    _KEEP.append(tmp)  # removed when the benchmark exits
+    index_dir = tmp.name
     cmd = [sys.executable, "-m", "index.build", "--index-dir", index_dir, str(corpus)]
     t = time.monotonic()
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)

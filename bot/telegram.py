@@ -77,8 +77,8 @@ if importlib.util.find_spec("sniffio") is None:
 
 EXAMPLES = [
     "Who said what about Idlib?",
-    "What did Erdogan say about the ceasefire?",
-    "Who spoke about refugees in February?",
+    "What did Lavrov say about a ceasefire?",
+    "Who spoke about displaced civilians?",
 ]
 MAX_QUESTION = 1000  # characters passed to the answerer; longer messages are cut
 REFUSAL = "Sorry, this bot is private."
