@@ -12,6 +12,7 @@ import sys
 from pydantic import ValidationError
 
 from bot.settings import BotSettings, describe_errors
+from index.store import IndexProblem
 
 NO_TOKEN = """\
 No TELEGRAM_BOT_TOKEN set, so no Telegram bot; starting the terminal prompt instead.
@@ -28,6 +29,14 @@ def main() -> int:
     except ValidationError as exc:
         print(describe_errors(exc), file=sys.stderr)
         return 2
+    try:
+        return _run(settings)
+    except IndexProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(settings: BotSettings) -> int:
     if settings.token is None:
         print(NO_TOKEN, file=sys.stderr)
         from bot.ask import repl

@@ -11,13 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import importlib.util
 import json
 import logging
 import math
 import re
 import signal
-import sys
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -68,12 +66,6 @@ from bot.settings import BotSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-# httpcore runs `import sniffio` on every request; without sniffio installed (anyio 4.x no longer
-# pulls it in) each failed import rescans sys.path, which capped this bot at ~60 answers/s.
-# A None entry makes the import fail at once, with the same outcome ("asyncio").
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 EXAMPLES = [
     "Who said what about Idlib?",

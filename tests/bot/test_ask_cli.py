@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -42,3 +43,23 @@ def test_missing_index_is_a_clear_error(tmp_path):
     result = ask("anything", index_dir=tmp_path / "nowhere")
     assert result.returncode == 2
     assert "no index" in result.stderr and "python -m index.build" in result.stderr
+
+
+def run_bot(index_dir, stdin: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["INDEX_DIR"] = str(index_dir)
+    return subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, input=stdin, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_without_a_token_the_bot_answers_in_the_terminal_and_says_how_to_add_one(seed_index):
+    result = run_bot(seed_index.index_dir, "what did Lavrov say?\n\n")
+    assert result.returncode == 0, result.stderr
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and ".env" in result.stderr
+    assert "Sergei Lavrov" in result.stdout and "25 Feb 2020" in result.stdout
+
+
+def test_without_an_index_the_bot_says_how_to_build_one(tmp_path):
+    result = run_bot(tmp_path / "none", "anything\n")
+    assert result.returncode == 2
+    assert "python -m index.build" in result.stderr
