@@ -32,7 +32,7 @@ from index.quotes import Quote, extract_quotes
 log = logging.getLogger(__name__)
 
 CHUNKER = "sentences-v1"
-EXTRACTOR = "quotes-v3"
+EXTRACTOR = "quotes-v4"
 
 
 @dataclass

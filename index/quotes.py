@@ -1135,6 +1135,8 @@ def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
 def _set(sp: _Span, speaker: str | None, role: str | None, cue: str | None, direct: bool) -> None:
     if cue and len(cue.split()) > 14:  # keep the end of a long clause: the part next to the verb
         cue = " ".join(cue.split()[-10:])
+    if role:  # a role read off the text next to a quote can start with its closing mark
+        role = role.strip(" ,;:\"“”‘’'") or None
     if role and (not re.search(r"[A-Za-z]{3}", role) or _VERB_RE.fullmatch(role.strip())):
         role = None
     sp.speaker, sp.role, sp.cue, sp.direct = speaker, role, cue, direct

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 
 import pytest
 
 from index.articles import Article, load
 from index.quotes import Quote, extract_quotes, speaker_matches
+from tests.conftest import SEED, SHARED_DATA
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "corpus" / "000_90aed92b11813b25.txt"
 MARKS = "“”\"‘’„«»"
+EDGES = MARKS + " ,;:'"
 
 
-def _shared_data() -> Path | None:
-    """`<repo root>/../shared/data`; a git worktree sits one level deeper, so look upwards."""
-    for base in (ROOT, *ROOT.parents):
-        if (base.parent / "shared" / "data").is_dir():
-            return base.parent / "shared" / "data"
-    return None
-
-
-DATA = _shared_data()
+DATA = SHARED_DATA if SHARED_DATA.is_dir() else None
 DATASETS = ["fakes/articles.jsonl", "polnear/articles.jsonl",
             "russia-ukraine-2022/guardian.jsonl", "russia-ukraine-2022/nyt.jsonl"]
 
@@ -160,6 +151,7 @@ def test_spans_sound_on_all_data() -> None:
             assert text.strip(), (article.id, q)
             assert text[0] not in MARKS and text[-1] not in MARKS, (article.id, text[:60])
             assert q.speaker is None or (isinstance(q.speaker, str) and q.speaker.strip())
+            assert q.role is None or (q.role[0] not in EDGES and q.role[-1] not in EDGES), q
             assert q.end - q.start <= 1500, (article.id, text[:60])
             total += 1
     assert total > 5000
@@ -418,3 +410,4 @@ def test_reporting_outlet_after_a_clause_is_not_the_speaker() -> None:
     text = ('Donald Trump welcomed the news, saying Kasich was "doing the right thing," suggesting '
             "he might consider him as a running mate, CNN reported.")
     assert speaker_of(text, "doing the right thing") != "CNN"
+
