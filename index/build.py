@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,6 +29,9 @@ from index.config import IndexSettings
 from index.dense import FaissStore
 from index.lexical import LexicalIndex
 from index.quotes import Quote, extract_quotes
+
+if TYPE_CHECKING:
+    from index.qdrant_store import QdrantStore
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +297,13 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
 
     if on_stage:
         on_stage("index")
-    dense = FaissStore.build(np.asarray(vectors))
+    dense: FaissStore | QdrantStore
+    if settings.store_backend == "qdrant":
+        from index.qdrant_store import QdrantStore
+
+        dense = QdrantStore.build(np.asarray(vectors))
+    else:
+        dense = FaissStore.build(np.asarray(vectors))
     dense.save(partial)
     LexicalIndex.build(texts).save(partial)
     del vectors
