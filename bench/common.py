@@ -94,4 +94,5 @@ def machine() -> str:
 
     return (f"{model}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}, "
             f"{' '.join(simd) or 'no AVX2'}, Python {platform.python_version()}, "
-            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+            f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average "
+            f"{os.getloadavg()[0]:.1f} (a shared machine: other jobs add noise)")
