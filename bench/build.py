@@ -63,14 +63,14 @@ def int8_model(model):
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
-def run_variant(texts: list[str], precision: str, batch: int, threads: int, int8: bool = False
-                ) -> tuple[float, np.ndarray]:
+def run_variant(texts: list[str], precision: str, batch: int, threads: int, int8: bool = False,
+                lean: bool = True) -> tuple[float, np.ndarray]:
     import torch
 
     from index.embed import Embedder
 
     torch.set_num_threads(threads)
-    embedder = Embedder(precision_setting=precision, batch_size=batch)
+    embedder = Embedder(precision_setting=precision, batch_size=batch, lean=lean and not int8)
     if int8:
         embedder.model = int8_model(embedder.model)  # replaces the cached model
     embedder.encode(texts[:16])  # load and warm up outside the timing
@@ -123,18 +123,19 @@ def main(argv: list[str] | None = None) -> int:
               "FAISS, BM25, SQLite, checksums):")
         print(table(["corpus", "chunks", "seconds", "chunks/s"], e2e_rows))
 
-        variants = [("float32", "float32", 32, cores, False),
-                    ("bfloat16", "bfloat16", 32, cores, False)]
+        variants = [("float32 (LeanBert, the default)", "float32", 32, cores, False, True),
+                    ("float32 sentence-transformers", "float32", 32, cores, False, False),
+                    ("bfloat16 sentence-transformers", "bfloat16", 32, cores, False, False)]
         if not args.quick:
-            variants += [("float32, batch 64", "float32", 64, cores, False),
-                         ("float32, batch 128", "float32", 128, cores, False),
-                         ("float32, 1 thread", "float32", 32, 1, False),
-                         ("int8 dynamic (torch.ao)", "float32", 32, cores, True)]
+            variants += [("float32, batch 64", "float32", 64, cores, False, True),
+                         ("float32, batch 128", "float32", 128, cores, False, True),
+                         ("float32, 1 thread", "float32", 32, 1, False, True),
+                         ("int8 dynamic (torch.ao, s-t)", "float32", 32, cores, True, False)]
         for name, paths in corpora:
             texts = chunk_texts(paths)
             rows, reference = [], None
-            for label, precision, batch, threads, int8 in variants:
-                seconds, vectors = run_variant(texts, precision, batch, threads, int8)
+            for label, precision, batch, threads, int8, lean in variants:
+                seconds, vectors = run_variant(texts, precision, batch, threads, int8, lean)
                 if reference is None:
                     reference, base_speed = vectors, len(texts) / seconds
                 cos = np.sum(reference * vectors, axis=1)
