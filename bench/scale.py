@@ -308,9 +308,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare is not None:
         types = args.compare or ["Flat", "SQfp16", "IVF{nlist},SQ8", "IVF{nlist},SQfp16",
                                  "HNSW32"]
+        from index.dense import ivf_lists
+
         rows = []
         for size in sizes:
-            nlist = int(4 * np.sqrt(size))
+            nlist = ivf_lists(size)
             rows += compare(args.work / f"{size}", [t.format(nlist=nlist) for t in types],
                             args.nprobe)
         print(table(["chunks", "index", "nprobe/ef", "build s", "size", "RSS delta",
