@@ -93,3 +93,9 @@ def test_opening_a_faiss_generation_as_qdrant_names_the_fix(indexes):
     faiss, _ = indexes
     with pytest.raises(store.IndexMismatch, match="STORE_BACKEND=qdrant"):
         SearchIndex.open(faiss.model_copy(update={"store_backend": "qdrant"}))
+
+
+def test_opening_a_qdrant_generation_as_faiss_names_the_fix(indexes):
+    _, qdrant = indexes
+    with pytest.raises(store.IndexMismatch, match="STORE_BACKEND=qdrant"):
+        SearchIndex.open(qdrant.model_copy(update={"store_backend": "faiss"}))
