@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,9 +26,12 @@ from index import store
 from index.articles import Article, Problem, load, parse_csv_map
 from index.chunks import Chunk, chunk_article
 from index.config import IndexSettings
-from index.dense import FaissStore
+from index.dense import FaissStore, choose_index_type
 from index.lexical import LexicalIndex
 from index.quotes import Quote, extract_quotes
+
+if TYPE_CHECKING:
+    from index.qdrant_store import QdrantStore
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +121,8 @@ class _Previous:
     fingerprints: dict[str, str]  # article id -> fingerprint
     rows_by_text: dict[str, int]  # text hash -> article row
     same_quotes: bool
+    generation: Path | None = None
+    index_type: str = ""
 
     @classmethod
     def open(cls, settings: IndexSettings) -> _Previous | None:
@@ -139,6 +145,8 @@ class _Previous:
             fingerprints={r["id"]: r["fingerprint"] for r in rows},
             rows_by_text={r["text_hash"]: r["row"] for r in rows},
             same_quotes=manifest.extractor == EXTRACTOR,
+            generation=generation,
+            index_type=manifest.index_type,
         )
 
     def chunks(self, article: Article) -> tuple[list[Chunk], np.ndarray] | None:
@@ -295,7 +303,16 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
 
     if on_stage:
         on_stage("index")
-    dense = FaissStore.build(np.asarray(vectors))
+    dense: FaissStore | QdrantStore
+    if settings.store_backend == "qdrant":
+        from index.qdrant_store import QdrantStore
+
+        dense = QdrantStore.build(np.asarray(vectors))
+    else:
+        index_type = choose_index_type(len(all_chunks))
+        trained = (FaissStore.reusable(previous.generation, previous.index_type, index_type)
+                   if previous is not None and previous.generation is not None else None)
+        dense = FaissStore.build(vectors, index_type, trained=trained)
     dense.save(partial)
     LexicalIndex.build(texts).save(partial)
     del vectors

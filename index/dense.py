@@ -13,7 +13,8 @@ from typing import Protocol
 import faiss
 import numpy as np
 
-EXACT_UP_TO = 50_000  # exact search stays under ~8 ms on 2 cores up to here
+EXACT_UP_TO = 50_000  # exact search: ~0.8 ms at 10k, ~8 ms at 50k on 2 cores
+NPROBE = 32  # lists probed per query; see bench/scale.py for recall@10 and latency by nprobe
 
 
 class VectorStore(Protocol):
@@ -27,36 +28,63 @@ class VectorStore(Protocol):
     def save(self, directory: Path) -> None: ...
 
 
+def ivf_lists(n: int) -> int:
+    """About 4·sqrt(n) lists, rounded to a power of two so that an index growing by a few
+    articles keeps its index type, and with it the trained quantiser (see `reusable`)."""
+    return 2 ** round(np.log2(4 * np.sqrt(max(n, 1))))
+
+
 def choose_index_type(n: int) -> str:
-    """Exact while it is fast enough; past that an IVF index with 8-bit scalar quantisation:
-    a quarter of the memory of float32 and recall@10 above 0.95 at the probes we use."""
+    """Exact while it is fast enough; past that IVF with 8-bit scalar quantisation: a quarter
+    of float32's memory (1M chunks: ~0.4 GB), and recall@10 >= 0.95 of exact at NPROBE
+    (measured with bench/scale.py; HNSW was faster per query but took minutes to build and
+    more memory than float32, IVF with fp16 twice the memory for little recall)."""
     if n <= EXACT_UP_TO:
         return "Flat"
-    nlist = int(4 * np.sqrt(n))
-    return f"IVF{nlist},SQ8"
+    return f"IVF{ivf_lists(n)},SQ8"
 
 
 class FaissStore:
     FILE = "dense.faiss"
 
-    def __init__(self, index: faiss.Index, index_type: str, nprobe: int = 32):
+    def __init__(self, index: faiss.Index, index_type: str, nprobe: int = NPROBE):
         self.index = index
         self.index_type = index_type
         if hasattr(index, "nprobe"):
             index.nprobe = nprobe
 
     @classmethod
-    def build(cls, vectors: np.ndarray, index_type: str | None = None) -> FaissStore:
+    def build(cls, vectors: np.ndarray, index_type: str | None = None,
+              trained: faiss.Index | None = None) -> FaissStore:
+        """Index `vectors` (row = chunk id). `trained`: an empty, trained index of the same
+        type (from `reusable`) to skip k-means, the slow part of an incremental build."""
         n, dim = vectors.shape
         index_type = index_type or choose_index_type(n)
-        index = faiss.index_factory(dim, index_type, faiss.METRIC_INNER_PRODUCT)
+        if trained is not None and trained.ntotal == 0 and trained.d == dim:
+            index = trained
+        else:
+            index = faiss.index_factory(dim, index_type, faiss.METRIC_INNER_PRODUCT)
         if not index.is_trained:
             rng = np.random.default_rng(0)
             sample = vectors[rng.choice(n, size=min(n, 100_000), replace=False)]
             index.train(np.ascontiguousarray(sample))
-        if n:
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        for begin in range(0, n, 200_000):  # blocks: no float32 copy of a 1M-row mmap
+            index.add(np.ascontiguousarray(vectors[begin : begin + 200_000], dtype=np.float32))
         return cls(index, index_type)
+
+    @classmethod
+    def reusable(cls, generation: Path, old_type: str, new_type: str) -> faiss.Index | None:
+        """The previous generation's trained quantiser, emptied, when the index type is the
+        same (same number of lists): an update then only adds vectors. `--rebuild` retrains,
+        and so does growth past a power of two in `ivf_lists`."""
+        if old_type != new_type or not new_type.startswith("IVF"):
+            return None
+        try:
+            index = faiss.read_index(str(generation / cls.FILE))
+        except RuntimeError:
+            return None
+        index.reset()
+        return index
 
     @classmethod
     def load(cls, directory: Path, index_type: str) -> FaissStore:

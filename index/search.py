@@ -87,6 +87,10 @@ class SearchIndex:
 
             vectors: VectorStore = QdrantStore.open(generation)
         else:
+            if not (generation / FaissStore.FILE).exists():
+                raise store.IndexMismatch(
+                    f"{generation} has no FAISS index: it was built with STORE_BACKEND=qdrant. "
+                    f"Set STORE_BACKEND=qdrant, or rebuild: {store.rebuild_hint(settings.index_dir)}")
             vectors = FaissStore.load(generation, manifest.index_type)
         lexical = LexicalIndex.load(generation, manifest.counts["chunks"])
         return cls(generation, manifest, vectors, lexical)

@@ -1,0 +1,125 @@
+"""Incremental rebuild: add 100 articles to a ~100k-chunk index and time `index.build`.
+
+    python bench/incremental.py [--copies 5] [--add 100] [--work /tmp/bench-incr]
+
+The ~100k-chunk corpus is all of ../shared/data five times over, each copy's texts marked
+("(copy N)" appended) so none is a duplicate. Embedding 100k chunks takes far longer than the
+point of this benchmark, so the *first* build uses a stand-in embedder (the real vector where
+the chunk text is already in --source, else a random unit vector); the timed *update* then
+runs the real `index.build` with the real model, which must embed only the new articles'
+chunks and rebuild FAISS and BM25 from the stored vectors and texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import DATA_FILES, machine, table  # noqa: E402
+
+
+class StandIn:
+    """Known chunk texts get their real vector from a built index; others a random one."""
+
+    precision = "float32"
+
+    def __init__(self, source: Path):
+        from index import store
+
+        generation, _ = store.open_generation(source, verify=False)
+        db = store.connect(generation / "meta.sqlite", readonly=True)
+        articles = {r[0]: (r[1], r[2]) for r in db.execute("SELECT row, title, text FROM articles")}
+        vectors = np.load(generation / "vectors.npy")
+        self.known = {f"{articles[a][0]}\n{articles[a][1][s:e]}": vectors[i] for i, a, s, e in
+                      db.execute("SELECT id, article_row, start, end FROM chunks")}
+        self.dimension = vectors.shape[1]
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            vector = self.known.get(text)
+            if vector is None:
+                seed = int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "little")
+                vector = np.random.default_rng(seed).standard_normal(self.dimension)
+                vector /= np.linalg.norm(vector)
+            out[i] = vector
+        return out
+
+
+def copies(records: list[dict], first: int, count: int) -> list[str]:
+    lines = []
+    for c in range(first, first + count):
+        for r in records:
+            lines.append(json.dumps(r | {"id": f"{r['id']}~{c}",
+                                         "text": f"{r['text']}\n\n(copy {c})" if c else r["text"]}))
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--source", type=Path, default=Path("/work/idx-full"))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bench-incr"))
+    parser.add_argument("--copies", type=int, default=5)
+    parser.add_argument("--add", type=int, default=100)
+    parser.add_argument("--reuse", action="store_true", help="keep the first build if it is there")
+    args = parser.parse_args(argv)
+
+    from index.build import build
+    from index.config import IndexSettings
+    from index.embed import Embedder
+
+    print(f"machine: {machine()}")
+    records = [json.loads(line) for path in DATA_FILES for line in path.read_text().splitlines()]
+    corpus = args.work / "corpus"
+    settings = IndexSettings(index_dir=args.work / "index")
+    rows = []
+    if not (args.reuse and (settings.index_dir / "current").exists()):
+        shutil.rmtree(args.work, ignore_errors=True)
+        corpus.mkdir(parents=True)
+        (corpus / "base.jsonl").write_text("\n".join(copies(records, 0, args.copies)) + "\n")
+        started = time.perf_counter()
+        first = build([corpus / "base.jsonl"], settings, embedder=StandIn(args.source))
+        rows.append(["first build (stand-in embedder)", first.articles, first.chunks,
+                     first.embedded_chunks, f"{time.perf_counter() - started:.1f}", ""])
+        print(rows[-1], file=sys.stderr, flush=True)
+    added = copies(records[: args.add], args.copies, 1)
+    (corpus / "added.jsonl").write_text("\n".join(added) + "\n")
+
+    embedder = Embedder()
+    embedder.encode(["warm up"])
+    stages: list[tuple[str, float]] = []
+    on_stage = lambda name: stages.append((name, time.perf_counter()))  # noqa: E731
+    started = time.perf_counter()
+    update = build([corpus / "base.jsonl", corpus / "added.jsonl"], settings, embedder=embedder,
+                   on_stage=on_stage)
+    total = time.perf_counter() - started
+    marks = [("load+records", started)] + [s for s in stages if s[0] != "embed-batch"]
+    spans = [f"{name} {(marks[i + 1][1] if i + 1 < len(marks) else started + total) - t:.1f}s"
+             for i, (name, t) in enumerate(marks)]
+    rows.append([f"add {args.add} articles (real model)", update.articles, update.chunks,
+                 update.embedded_chunks, f"{total:.1f}", ", ".join(spans)])
+    # and back: removing them again embeds nothing
+    (corpus / "added.jsonl").unlink()
+    started = time.perf_counter()
+    back = build([corpus / "base.jsonl"], settings, embedder=embedder)
+    rows.append([f"remove the {args.add} again", back.articles, back.chunks, back.embedded_chunks,
+                 f"{time.perf_counter() - started:.1f}", ""])
+    from index import store
+
+    manifest = store.Manifest.read(store.current_generation(settings.index_dir))
+    print(f"\nIncremental build on a {update.chunks:,}-chunk index ({manifest.index_type}):")
+    print(table(["step", "articles", "chunks", "embedded", "seconds", "stages"], rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Index types by size, approximate search that still finds neighbours, and reused training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.dense import EXACT_UP_TO, FaissStore, choose_index_type, ivf_lists
+
+
+def unit_vectors(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
+    """Clustered like text embeddings rather than uniform noise."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((50, dim))
+    vectors = centres[rng.integers(0, 50, n)] + 0.5 * rng.standard_normal((n, dim))
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_exact_up_to_the_threshold_then_ivf_sq8():
+    assert choose_index_type(10) == choose_index_type(EXACT_UP_TO) == "Flat"
+    assert choose_index_type(100_000) == "IVF1024,SQ8"
+    assert choose_index_type(1_000_000) == "IVF4096,SQ8"
+
+
+def test_a_few_more_articles_keep_the_index_type():
+    assert choose_index_type(100_000) == choose_index_type(101_500)
+    assert all(ivf_lists(n) & (ivf_lists(n) - 1) == 0 for n in (60_000, 333_333, 2_000_000))
+
+
+def test_ivf_finds_the_exact_neighbours_and_respects_the_filter():
+    vectors = unit_vectors(5_000)
+    store = FaissStore.build(vectors, "IVF64,SQ8")
+    store.index.nprobe = 16
+    queries = unit_vectors(50, seed=1)
+    recall = []
+    for q in queries:
+        exact = set(np.argsort(-(vectors @ q))[:10].tolist())
+        _, ids = store.search(q, 10)
+        recall.append(len(exact & set(ids.tolist())) / 10)
+    assert np.mean(recall) >= 0.9
+    allowed = np.zeros(len(vectors), dtype=bool)
+    allowed[::7] = True
+    _, ids = store.search(queries[0], 10, allowed)
+    assert len(ids) == 10 and allowed[ids].all()
+
+
+def test_reused_training_skips_kmeans_and_indexes_every_vector(tmp_path: Path):
+    first = FaissStore.build(unit_vectors(5_000), "IVF64,SQ8")
+    first.save(tmp_path)
+    trained = FaissStore.reusable(tmp_path, "IVF64,SQ8", "IVF64,SQ8")
+    assert trained is not None and trained.is_trained and trained.ntotal == 0
+    grown = unit_vectors(5_100, seed=2)
+    store = FaissStore.build(grown, "IVF64,SQ8", trained=trained)
+    assert store.index.ntotal == len(grown)
+    store.index.nprobe = 64
+    for row in (0, 5_050):  # an old and a new vector are both found (SQ8: near the top)
+        scores, ids = store.search(grown[row], 5)
+        assert row in ids.tolist() and scores[0] == pytest.approx(1.0, abs=0.05)
+
+
+def test_training_is_not_reused_across_index_types(tmp_path: Path):
+    FaissStore.build(unit_vectors(5_000), "IVF64,SQ8").save(tmp_path)
+    assert FaissStore.reusable(tmp_path, "IVF64,SQ8", "IVF128,SQ8") is None
+    assert FaissStore.reusable(tmp_path, "Flat", "Flat") is None
