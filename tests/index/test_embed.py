@@ -44,3 +44,15 @@ def test_precision_setting():
     assert choose_precision("auto") in ("float32", "bfloat16")
     with pytest.raises(ValueError):
         choose_precision("int4")
+
+
+def test_lean_path_gives_the_same_vectors_as_sentence_transformers(embedder):
+    """The default model skips the sentence_transformers import for a fast start; it must not
+    change a single vector, or indexes built one way would be searched with another."""
+    from index.embed import Embedder
+
+    assert embedder._lean is not None  # the default model takes the lean path
+    texts = ["Lavrov told the UN Human Rights Council in Geneva.", "short",
+             "“This is the worst wave of displacement we’ve seen,” Carboni said. " * 30]
+    reference = Embedder(lean=False).encode(texts)
+    assert np.abs(embedder.encode(texts) - reference).max() < 1e-5
