@@ -28,9 +28,14 @@ index: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# Benchmarks print Markdown tables; the first run builds data/bench/full-index (10-20 min).
 bench: $(STAMP)
-	$(PY) bench/build.py
+	$(PY) bench/build.py --articles 100
 	$(PY) bench/query.py
+	$(PY) bench/scale.py
+	$(PY) bench/incremental.py
+	$(PY) bench/coldstart.py
+	$(PY) bench/bot_load.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check bot index tests bench

@@ -1,6 +1,6 @@
 """Bot cold start: process start to first answer of `python -m bot.ask`, and where it goes.
 
-    python bench/coldstart.py --index-dir /work/idx-full [--runs 3] [--compare /work/main]
+    python bench/coldstart.py [--index-dir DIR] [--runs 3] [--compare OTHER_CHECKOUT]
 
 Runs the real command in fresh processes (wall time, page cache warm after the first run),
 then once more in-process with timestamps for each stage. `--compare DIR` times another
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, machine, table  # noqa: E402
+from bench.common import ROOT, full_index, machine, table  # noqa: E402
 
 QUESTION = "who said what about Idlib?"
 
@@ -62,10 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     import json
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--index-dir", type=Path, default=Path("/work/idx-full"))
+    parser.add_argument("--index-dir", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--compare", type=Path, help="another checkout to time the same way")
     args = parser.parse_args(argv)
+    if args.index_dir is None:
+        args.index_dir = full_index()
     print(f"machine: {machine()}")
     rows = []
     for name, code in [("this checkout", ROOT)] + ([("compare: " + str(args.compare),

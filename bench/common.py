@@ -17,12 +17,22 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/x.py` from the project root
     sys.path.insert(0, str(ROOT))
 SHARED_DATA = ROOT.parent / "shared" / "data"
-if not SHARED_DATA.exists():  # a git worktree lives one level deeper than the main checkout
-    SHARED_DATA = Path("/work/shared/data")
 DATA_FILES = [SHARED_DATA / "fakes" / "articles.jsonl", SHARED_DATA / "polnear" / "articles.jsonl",
               SHARED_DATA / "russia-ukraine-2022" / "guardian.jsonl",
               SHARED_DATA / "russia-ukraine-2022" / "nyt.jsonl"]
 DEV = ROOT / "eval" / "dev.jsonl"
+FULL_INDEX = ROOT / "data" / "bench" / "full-index"  # the seed + all of ../shared/data
+
+
+def full_index(index_dir: Path = FULL_INDEX) -> Path:
+    """An index of the seed and all of ../shared/data, built (incrementally) when missing or
+    stale: the first time takes 10-20 minutes on 2 cores, later runs a second."""
+    from index.build import build
+    from index.config import IndexSettings
+
+    print(f"index of all data: {index_dir} (building if needed)", file=sys.stderr, flush=True)
+    build([ROOT / "corpus", *DATA_FILES], IndexSettings(index_dir=index_dir), progress=True)
+    return index_dir
 
 
 def dev_questions() -> list[str]:

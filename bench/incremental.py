@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import DATA_FILES, machine, table  # noqa: E402
+from bench.common import DATA_FILES, full_index, machine, table  # noqa: E402
 
 
 class StandIn:
@@ -66,12 +66,14 @@ def copies(records: list[dict], first: int, count: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--source", type=Path, default=Path("/work/idx-full"))
+    parser.add_argument("--source", type=Path, default=None)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-incr"))
     parser.add_argument("--copies", type=int, default=5)
     parser.add_argument("--add", type=int, default=100)
     parser.add_argument("--reuse", action="store_true", help="keep the first build if it is there")
     args = parser.parse_args(argv)
+    if args.source is None:
+        args.source = full_index()
 
     from index.build import build
     from index.config import IndexSettings

@@ -1,6 +1,6 @@
 """Answer latency: p50/p95 of `Answerer.ask` over the real questions of eval/dev.jsonl.
 
-    python bench/query.py --index-dir /work/idx-full     # reuse a built index of all data
+    python bench/query.py [--index-dir DIR]   # default: data/bench/full-index, built if needed
     python bench/query.py                                 # builds the seed and full indexes
 
 Times the whole answer as the bot computes it (question parsing, query embedding, hybrid
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import DATA_FILES, ROOT, dev_questions, machine, percentiles, table  # noqa: E402
+from bench.common import ROOT, dev_questions, full_index, machine, percentiles, table  # noqa: E402
 
 MODES = ("hybrid", "dense", "bm25")
 
@@ -37,7 +37,7 @@ def time_asks(answerer, questions: list[str], mode: str) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index-dir", type=Path,
-                        help="an index of all of ../shared/data to reuse (else one is built)")
+                        help="an index of all of ../shared/data (default: built or updated in data/bench)")
     parser.add_argument("--rounds", type=int, default=2, help="passes over the questions")
     args = parser.parse_args(argv)
 
@@ -54,11 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         seed = IndexSettings(index_dir=Path(tmp) / "seed")
         build([ROOT / "corpus"], seed, embedder=embedder)
-        full = IndexSettings(index_dir=args.index_dir or Path(tmp) / "full")
-        if args.index_dir is None:
-            print("building an index of all of ../shared/data (several minutes)...",
-                  file=sys.stderr, flush=True)
-            build([ROOT / "corpus", *DATA_FILES], full, embedder=embedder)
+        full = IndexSettings(index_dir=args.index_dir or full_index())
         for name, settings in (("seed corpus", seed), ("all ../shared/data", full)):
             answerer = Answerer.open(settings, embedder=embedder)
             info = answerer.corpus_info()

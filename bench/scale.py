@@ -1,6 +1,6 @@
 """How the index behaves at 10k, 100k and (with --big) 1M chunks on this machine.
 
-    python bench/scale.py [--source /work/idx-full] [--big] [--work DIR]
+    python bench/scale.py [--source DIR] [--big] [--work DIR]
     python bench/scale.py --sizes 100000 --compare     # FAISS index types side by side
 
 For each size it writes a real index generation (meta.sqlite, vectors.npy, dense.faiss, bm25/,
@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import dir_bytes, machine, mb, percentiles, real_questions, rss_bytes, table  # noqa: E402
+from bench.common import dir_bytes, full_index, machine, mb, percentiles, real_questions, rss_bytes, table  # noqa: E402
 
 NOISE_NORM = 0.5  # length of the noise added to a unit vector: copies sit at cosine ~0.89
 QUESTIONS = 200
@@ -281,7 +281,7 @@ def _child(args: list[str]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--source", type=Path, default=Path("/work/idx-full"),
+    parser.add_argument("--source", type=Path, default=None,
                         help="a built index whose real vectors and records are reused")
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-scale"),
                         help="where the generated indexes go (kept for reuse)")
@@ -295,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--_build", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--_measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.source is None:
+        args.source = full_index()
     sizes = args.sizes + ([1_000_000] if args.big else [])
 
     if args._build:
