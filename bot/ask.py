@@ -14,23 +14,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from bot.render import fmt_date
 from bot.schema import Answer, ArticleRef, DateMention
 from index.config import IndexSettings
 from index.store import IndexProblem
 
 
-def format_date(ref: ArticleRef) -> str:
-    return f"{ref.date.day} {ref.date:%b %Y}"
-
-
 def citation(ref: ArticleRef) -> str:
-    parts = [ref.title, ref.source, format_date(ref)]
+    parts = [ref.title, ref.source, fmt_date(ref.date)]
     line = "— " + ", ".join(p for p in parts if p)
     return f"{line} <{ref.url}>" if ref.url else line
 
 
 def _dates(mentions: list[DateMention]) -> str:
-    return "; ".join(f"{m.mention} = {m.date.day} {m.date:%b %Y}" for m in mentions)
+    return "; ".join(f"{m.mention} = {fmt_date(m.date)}" for m in mentions)
 
 
 def render_text(answer: Answer, width: int = 88) -> str:
