@@ -116,9 +116,9 @@ def test_build_killed_mid_way_leaves_the_previous_index_usable(tmp_path, setting
 
 
 def test_second_build_refuses_while_one_runs(settings):
-    with store.build_lock(settings.index_dir):
-        with pytest.raises(store.BuildLocked, match="another build is running"):
-            build([SEED], settings)
+    with store.build_lock(settings.index_dir), \
+            pytest.raises(store.BuildLocked, match="another build is running"):
+        build([SEED], settings)
 
 
 def test_damaged_file_is_named_with_the_rebuild_command(corpus, settings, embedder):
