@@ -29,7 +29,8 @@ CONTEXT = 250  # characters either side of a quote read with it (its lead-in, it
 # A quote's score: its chunk's cosine to the question, plus how much of the question's weight
 # (IDF) its own words and its surrounding sentence carry, plus a prior against fragments.
 W_QUOTE, W_CONTEXT, W_LENGTH = 0.30, 0.15, 0.10
-FULL_QUOTE_WORDS = 8  # a quote this long is not a fragment
+FULL_QUOTE_WORDS = 8
+QUOTES_FIRST = 4  # a speaker's quotes on a topic shown before the passages reporting on it  # a quote this long is not a fragment
 
 NO_ANSWER = "The corpus has no answer to that: no article I have is about it."
 
@@ -147,7 +148,16 @@ class Answerer:
                                   for r in records])
         scored = sorted((_Scored(r, float(s)) for r, s in zip(records, relevance)),
                         key=lambda s: -s.score)
-        return Answer(question=question, kind="quotes", quotes=self._quote_items(index, scored, k))
+        if not q.topic:
+            return Answer(question=question, kind="quotes",
+                          quotes=self._quote_items(index, scored, k))
+        # With a topic the best few quotes come first, then the passages that report what the
+        # speaker said on it (indirect speech, quotes the extractor gave to no one).
+        topic = f"{q.speaker} {q.topic}"
+        hits = index.search(topic, self.embedder.encode([topic])[0], DEPTH, mode, allowed)
+        return Answer(question=question, kind="quotes",
+                      quotes=self._quote_items(index, scored, min(k, QUOTES_FIRST)),
+                      passages=self._passages(index, hits, max(2, k - QUOTES_FIRST)))
 
     @staticmethod
     def _filter(index: SearchIndex, q: Question) -> np.ndarray | None:

@@ -1213,11 +1213,37 @@ def speaker_matches(query: str, quote: Quote) -> bool:
             return True
         if plain.isupper() and plain.lower() in all_words:  # "the ICRC's director ..."
             return True
+        if plain.isupper() and _role_acronym(quote.role or "", plain.upper()):
+            return True  # "UN" for a "United Nations deputy spokesman"
     if len(q_words) > 1 and _acronym(q).lower() in all_words:  # spelled out vs. acronym
         return True
+    if len(q_words) > 1 and spk_words:
+        if len(spk_words) > 1 and q_words[-len(spk_words):] == spk_words:
+            return True  # "Senator Chris Murphy", "OCHA spokesman Jens Laerke"
+        if len(spk_words) == 1 and q_words[-1] == spk_words[0] and quote.speaker[:1].isupper():
+            return True  # the article's short form: "Sanders" for "Bernie Sanders"
     if len(q_words) == 1:
         return q_words[0] in spk_words  # surname or any part of the name
     return all(w in all_words or w in _STOP for w in q_words)
 
 
 _FILLER = {"the", "of", "a", "an"}
+
+
+def _role_acronym(role: str, acronym: str) -> bool:
+    """Is `acronym` the initials of a run of capitalised words in a role ("United Nations"
+    in "United Nations Deputy Spokesman")?"""
+    words = re.findall(r"[A-Za-z][\w’'-]*", role)
+    initials = [w[0] for w in words if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
+    caps = [w for w in words if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
+    for i in range(len(caps)):
+        if not caps[i][0].isupper():
+            continue
+        run = ""
+        for w in caps[i:]:
+            if not w[0].isupper():
+                break
+            run += w[0]
+            if run == acronym:
+                return True
+    return False
