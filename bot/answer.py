@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 
@@ -30,6 +31,7 @@ CONTEXT = 250  # characters either side of a quote read with it (its lead-in, it
 # (IDF) its own words and its surrounding sentence carry, plus a prior against fragments.
 W_QUOTE, W_CONTEXT, W_LENGTH = 0.30, 0.15, 0.10
 FULL_QUOTE_WORDS = 8
+DAY_SLACK_BEFORE, DAY_SLACK_AFTER = timedelta(days=2), timedelta(days=3)  # "on July 15, 2022"
 QUOTES_FIRST = 4  # a speaker's quotes on a topic shown before the passages reporting on it  # a quote this long is not a fragment
 
 NO_ANSWER = "The corpus has no answer to that: no article I have is about it."
@@ -163,9 +165,14 @@ class Answerer:
     def _filter(index: SearchIndex, q: Question) -> np.ndarray | None:
         if not (q.date_from or q.date_to or q.source):
             return None
+        date_from, date_to = q.date_from, q.date_to
+        if date_from is not None and date_from == date_to:
+            # A day: news of it appears that day or the next few (a UTC timestamp after
+            # midnight, a weekly round-up), and FA-KES dates are often a day or two off.
+            date_from, date_to = date_from - DAY_SLACK_BEFORE, date_to + DAY_SLACK_AFTER
         rows = [a.row for a in index.articles
-                if (q.date_from is None or a.date.date() >= q.date_from)
-                and (q.date_to is None or a.date.date() <= q.date_to)
+                if (date_from is None or a.date.date() >= date_from)
+                and (date_to is None or a.date.date() <= date_to)
                 and (q.source is None or (a.source or "").lower() == q.source.lower())]
         return index.chunk_mask(np.array(rows, dtype=np.int64))
 
