@@ -131,6 +131,7 @@ class Answerer:
             topic = f"{q.speaker} {q.topic}".strip()
             hits = index.search(topic, self.embedder.encode([topic])[0], DEPTH, mode, allowed)
             if hits and _relevant(index, hits, vector):
+                hits = _quoting_first(index, hits, q.speaker)
                 return Answer(question=question, kind="passages",
                               passages=self._passages(index, hits, k),
                               message=f"I found no quotes from {q.speaker}; these passages "
@@ -156,7 +157,9 @@ class Answerer:
         # With a topic the best few quotes come first, then the passages that report what the
         # speaker said on it (indirect speech, quotes the extractor gave to no one).
         topic = f"{q.speaker} {q.topic}"
-        hits = index.search(topic, self.embedder.encode([topic])[0], DEPTH, mode, allowed)
+        hits = _quoting_first(
+            index, index.search(topic, self.embedder.encode([topic])[0], DEPTH, mode, allowed),
+            q.speaker)
         return Answer(question=question, kind="quotes",
                       quotes=self._quote_items(index, scored, min(k, QUOTES_FIRST)),
                       passages=self._passages(index, hits, max(2, k - QUOTES_FIRST)))
@@ -259,6 +262,23 @@ def _quote_scores(index: SearchIndex, records: list[QuoteRecord], semantic: np.n
     cover = lambda words: sum(w for t, w in weights.items() if t in words) / total  # noqa: E731
     return (semantic + W_QUOTE * np.array([cover(w) for w in own])
             + W_CONTEXT * np.array([cover(w) for w in around]) + W_LENGTH * length)
+
+
+_QUOTATION = re.compile(r"[“\"][^“”\"]*?(?:\s+[^\s“”\"]+){3,}[^“”\"]*?[”\"]")
+QUOTING_BONUS = 0.3  # passages quoting someone named like the speaker rank this much higher
+
+
+def _quoting_first(index: SearchIndex, hits: list[Hit], speaker: str) -> list[Hit]:
+    """For "what did P say" answered by passages: a passage that quotes someone (and names a
+    word of P's name or role) is likelier to hold P's words than one that reports on P."""
+    names = [w.lower() for w in re.findall(r"[\w’'-]{4,}", speaker)]
+    def weight(hit: Hit) -> float:
+        text = index.chunk_text(hit.chunk_id)
+        if not _QUOTATION.search(text):
+            return 1.0
+        lower = text.lower()
+        return 1.0 + (QUOTING_BONUS if any(n in lower for n in names) else QUOTING_BONUS / 3)
+    return sorted(hits, key=lambda h: -h.score * weight(h))
 
 
 def _lexical_boost(index: SearchIndex, topic: str, chunk_ids: list[int], mode: Mode) -> np.ndarray:
