@@ -157,9 +157,8 @@ class Answerer:
         # With a topic the best few quotes come first, then the passages that report what the
         # speaker said on it (indirect speech, quotes the extractor gave to no one).
         topic = f"{q.speaker} {q.topic}"
-        hits = _quoting_first(
-            index, index.search(topic, self.embedder.encode([topic])[0], DEPTH, mode, allowed),
-            q.speaker)
+        # the question's vector (of the topic) serves; the speaker's name helps BM25 most
+        hits = _quoting_first(index, index.search(topic, vector, DEPTH, mode, allowed), q.speaker)
         return Answer(question=question, kind="quotes",
                       quotes=self._quote_items(index, scored, min(k, QUOTES_FIRST)),
                       passages=self._passages(index, hits, max(2, k - QUOTES_FIRST)))
@@ -264,7 +263,7 @@ def _quote_scores(index: SearchIndex, records: list[QuoteRecord], semantic: np.n
             + W_CONTEXT * np.array([cover(w) for w in around]) + W_LENGTH * length)
 
 
-_QUOTATION = re.compile(r"[“\"][^“”\"]*?(?:\s+[^\s“”\"]+){3,}[^“”\"]*?[”\"]")
+_QUOTATION = re.compile(r"[“\"][^“”\"\n]{20,}?[”\"]")  # a quoted phrase of a few words
 QUOTING_BONUS = 0.3  # passages quoting someone named like the speaker rank this much higher
 
 
