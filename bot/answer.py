@@ -30,9 +30,9 @@ CONTEXT = 250  # characters either side of a quote read with it (its lead-in, it
 # A quote's score: its chunk's cosine to the question, plus how much of the question's weight
 # (IDF) its own words and its surrounding sentence carry, plus a prior against fragments.
 W_QUOTE, W_CONTEXT, W_LENGTH = 0.30, 0.15, 0.10
-FULL_QUOTE_WORDS = 8
+FULL_QUOTE_WORDS = 8  # a quote this long is not a fragment
+QUOTES_FIRST = 4  # a speaker's quotes on a topic shown before the passages reporting on it
 DAY_SLACK_BEFORE, DAY_SLACK_AFTER = timedelta(days=2), timedelta(days=3)  # "on July 15, 2022"
-QUOTES_FIRST = 4  # a speaker's quotes on a topic shown before the passages reporting on it  # a quote this long is not a fragment
 
 NO_ANSWER = "The corpus has no answer to that: no article I have is about it."
 

@@ -1233,14 +1233,13 @@ _FILLER = {"the", "of", "a", "an"}
 def _role_acronym(role: str, acronym: str) -> bool:
     """Is `acronym` the initials of a run of capitalised words in a role ("United Nations"
     in "United Nations Deputy Spokesman")?"""
-    words = re.findall(r"[A-Za-z][\w’'-]*", role)
-    initials = [w[0] for w in words if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
-    caps = [w for w in words if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
-    for i in range(len(caps)):
-        if not caps[i][0].isupper():
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", role)
+             if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
+    for i, first in enumerate(words):
+        if not first[0].isupper():
             continue
         run = ""
-        for w in caps[i:]:
+        for w in words[i:]:
             if not w[0].isupper():
                 break
             run += w[0]
