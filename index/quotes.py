@@ -1224,7 +1224,16 @@ def speaker_matches(query: str, quote: Quote) -> bool:
             return True  # the article's short form: "Sanders" for "Bernie Sanders"
     if len(q_words) == 1:
         return q_words[0] in spk_words  # surname or any part of the name
-    return all(w in all_words or w in _STOP for w in q_words)
+    if all(w in all_words or w in _STOP for w in q_words):
+        return True
+    # "Mexico's foreign secretary" for a bare "Foreign Secretary": the country qualifier may be
+    # left out of the role, but not swapped for another ("Ukraine's foreign minister").
+    first = re.match(r"\s*([\w-]+)(?:’s|'s|’|')\s", q)
+    rest = q_words[1:]
+    if first and len(rest) >= 2 and all(w in all_words or w in _STOP for w in rest):
+        role_names = {w.lower() for w in re.findall(r"\b[A-Z][\w-]*", quote.role or "")}
+        return role_names <= set(rest)
+    return False
 
 
 _FILLER = {"the", "of", "a", "an"}

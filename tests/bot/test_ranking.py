@@ -137,3 +137,12 @@ def test_an_acronym_matches_a_role_spelling_the_organisation_out():
     assert speaker_matches("the UN", probe("Farhan Haq", "United Nations Deputy Spokesman"))
     assert speaker_matches("the UN", probe("Farhan Haq", "the United Nations deputy spokesman"))
     assert not speaker_matches("the UN", probe("Farhan Haq", "Russian Foreign Ministry"))
+
+
+def test_a_country_qualifier_may_be_missing_from_the_role_but_not_replaced():
+    assert speaker_matches("Mexico's foreign secretary", probe("Claudia Ruiz Massieu",
+                                                               "Foreign Secretary"))
+    assert not speaker_matches("Mexico's foreign secretary", probe("Liz Truss",
+                                                                   "UK foreign secretary"))
+    assert not speaker_matches("Russia's foreign minister", probe("Dmytro Kuleba",
+                                                                  "Ukraine’s foreign minister"))
