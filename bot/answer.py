@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 
@@ -24,6 +25,14 @@ from index.search import ArticleMeta, Hit, Mode, QuoteRecord, SearchIndex
 MIN_COSINE = 0.30  # below this the best passage is not about the question (all-MiniLM-L6-v2)
 DEPTH = 40  # chunks retrieved before quotes and passages are picked
 PER_SPEAKER = 3  # quotes per speaker in "who said what", so several voices fit on a screen
+QUOTE_POOL = 80  # a speaker's quotes rescored by their own words, after a first pass by chunk
+CONTEXT = 250  # characters either side of a quote read with it (its lead-in, its attribution)
+# A quote's score: its chunk's cosine to the question, plus how much of the question's weight
+# (IDF) its own words and its surrounding sentence carry, plus a prior against fragments.
+W_QUOTE, W_CONTEXT, W_LENGTH = 0.30, 0.15, 0.10
+FULL_QUOTE_WORDS = 8  # a quote this long is not a fragment
+QUOTES_FIRST = 4  # a speaker's quotes on a topic shown before the passages reporting on it
+DAY_SLACK_BEFORE, DAY_SLACK_AFTER = timedelta(days=2), timedelta(days=3)  # "on July 15, 2022"
 
 NO_ANSWER = "The corpus has no answer to that: no article I have is about it."
 
@@ -105,7 +114,7 @@ class Answerer:
             return Answer(question=question, kind="none", message=NO_ANSWER)
         passages = self._passages(index, hits, k)
         if q.kind == "who_said_what":
-            quotes = self._quotes_near(index, hits)
+            quotes = self._quotes_near(index, hits, q.search_text, vector, mode)
             if quotes:
                 return Answer(question=question, kind="quotes",
                               quotes=self._quote_items(index, _by_speaker(quotes), k),
@@ -122,6 +131,7 @@ class Answerer:
             topic = f"{q.speaker} {q.topic}".strip()
             hits = index.search(topic, self.embedder.encode([topic])[0], DEPTH, mode, allowed)
             if hits and _relevant(index, hits, vector):
+                hits = _quoting_first(index, hits, q.speaker)
                 return Answer(question=question, kind="passages",
                               passages=self._passages(index, hits, k),
                               message=f"I found no quotes from {q.speaker}; these passages "
@@ -132,33 +142,56 @@ class Answerer:
         relevance = index.cosine(chunk_ids, vector)
         if q.topic:
             lexical = _lexical_boost(index, q.topic, chunk_ids, mode)
-            relevance = relevance + lexical
+            first = np.argsort(-(relevance + lexical), kind="stable")[:QUOTE_POOL]
+            records = [records[i] for i in first]
+            relevance = _quote_scores(index, records, relevance[first], q.topic, mode)
         else:  # no topic: newest first, longer quotes before fragments
             relevance = np.array([index.articles[r.article_row].date.timestamp() / 1e10
                                   + min(len(r.quote.text(index.article(r.article_row))), 400) / 1e4
                                   for r in records])
         scored = sorted((_Scored(r, float(s)) for r, s in zip(records, relevance)),
                         key=lambda s: -s.score)
-        return Answer(question=question, kind="quotes", quotes=self._quote_items(index, scored, k))
+        if not q.topic:
+            return Answer(question=question, kind="quotes",
+                          quotes=self._quote_items(index, scored, k))
+        # With a topic the best few quotes come first, then the passages that report what the
+        # speaker said on it (indirect speech, quotes the extractor gave to no one).
+        topic = f"{q.speaker} {q.topic}"
+        # the question's vector (of the topic) serves; the speaker's name helps BM25 most
+        hits = _quoting_first(index, index.search(topic, vector, DEPTH, mode, allowed), q.speaker)
+        return Answer(question=question, kind="quotes",
+                      quotes=self._quote_items(index, scored, min(k, QUOTES_FIRST)),
+                      passages=self._passages(index, hits, max(2, k - QUOTES_FIRST)))
 
     @staticmethod
     def _filter(index: SearchIndex, q: Question) -> np.ndarray | None:
         if not (q.date_from or q.date_to or q.source):
             return None
+        date_from, date_to = q.date_from, q.date_to
+        if date_from is not None and date_from == date_to:
+            # A day: news of it appears that day or the next few (a UTC timestamp after
+            # midnight, a weekly round-up), and FA-KES dates are often a day or two off.
+            date_from, date_to = date_from - DAY_SLACK_BEFORE, date_to + DAY_SLACK_AFTER
         rows = [a.row for a in index.articles
-                if (q.date_from is None or a.date.date() >= q.date_from)
-                and (q.date_to is None or a.date.date() <= q.date_to)
+                if (date_from is None or a.date.date() >= date_from)
+                and (date_to is None or a.date.date() <= date_to)
                 and (q.source is None or (a.source or "").lower() == q.source.lower())]
         return index.chunk_mask(np.array(rows, dtype=np.int64))
 
     @staticmethod
-    def _quotes_near(index: SearchIndex, hits: list[Hit]) -> list[_Scored]:
-        """Quotes inside the retrieved chunks, scored by their chunk; attributed ones first."""
-        rows = sorted({int(index.chunk_article[h.chunk_id]) for h in hits})
-        by_chunk: dict[int, list[QuoteRecord]] = {}
-        for record in index.quotes_in_articles(rows):
-            by_chunk.setdefault(index.chunk_at(record.article_row, record.quote.start), []).append(record)
-        scored = [_Scored(r, h.score) for h in hits for r in by_chunk.get(h.chunk_id, [])]
+    def _quotes_near(index: SearchIndex, hits: list[Hit], topic: str, vector: np.ndarray,
+                     mode: Mode) -> list[_Scored]:
+        """Quotes inside the retrieved chunks, scored by their own words and their chunk;
+        attributed ones first."""
+        hit_ids = {h.chunk_id for h in hits}
+        records = [r for r in index.quotes_in_articles(
+                       sorted({int(index.chunk_article[c]) for c in hit_ids}))
+                   if index.chunk_at(r.article_row, r.quote.start) in hit_ids]
+        if not records:
+            return []
+        chunk_ids = [index.chunk_at(r.article_row, r.quote.start) for r in records]
+        relevance = _quote_scores(index, records, index.cosine(chunk_ids, vector), topic, mode)
+        scored = [_Scored(r, float(s)) for r, s in zip(records, relevance)]
         return sorted(scored, key=lambda s: (s.record.quote.speaker is None, -s.score))
 
     def _quote_items(self, index: SearchIndex, scored: Iterable[_Scored], k: int) -> list[QuoteItem]:
@@ -203,6 +236,48 @@ def _relevant(index: SearchIndex, hits: list[Hit], vector: np.ndarray) -> bool:
         return False
     best = float(index.cosine([h.chunk_id for h in hits[:10]], vector).max())
     return best >= MIN_COSINE
+
+
+def _quote_scores(index: SearchIndex, records: list[QuoteRecord], semantic: np.ndarray,
+                  topic: str, mode: Mode) -> np.ndarray:
+    """Rank quotes by what they say, not only by the chunk they sit in: the chunk's cosine
+    (`semantic`), the share of the topic's word weight found in the quote itself and in the
+    text around it, and a prior that puts whole statements before one-word fragments."""
+    semantic = np.asarray(semantic, dtype=np.float64)
+    if mode == "bm25":
+        semantic = np.zeros(len(records))
+    weights = index.term_weights(topic) if mode != "dense" else {}
+    total = sum(weights.values())
+    quote_texts, context_texts = [], []
+    for r in records:
+        text = index.article_text(r.article_row)
+        quote_texts.append(text[r.quote.start:r.quote.end])
+        context_texts.append(text[max(0, r.quote.start - CONTEXT):r.quote.end + CONTEXT])
+    length = np.array([min(1.0, len(t.split()) / FULL_QUOTE_WORDS) for t in quote_texts])
+    if total <= 0:
+        return semantic + W_LENGTH * length
+    own = index.terms(quote_texts)
+    around = index.terms(context_texts)
+    cover = lambda words: sum(w for t, w in weights.items() if t in words) / total  # noqa: E731
+    return (semantic + W_QUOTE * np.array([cover(w) for w in own])
+            + W_CONTEXT * np.array([cover(w) for w in around]) + W_LENGTH * length)
+
+
+_QUOTATION = re.compile(r"[“\"][^“”\"\n]{20,}?[”\"]")  # a quoted phrase of a few words
+QUOTING_BONUS = 0.3  # passages quoting someone named like the speaker rank this much higher
+
+
+def _quoting_first(index: SearchIndex, hits: list[Hit], speaker: str) -> list[Hit]:
+    """For "what did P say" answered by passages: a passage that quotes someone (and names a
+    word of P's name or role) is likelier to hold P's words than one that reports on P."""
+    names = [w.lower() for w in re.findall(r"[\w’'-]{4,}", speaker)]
+    def weight(hit: Hit) -> float:
+        text = index.chunk_text(hit.chunk_id)
+        if not _QUOTATION.search(text):
+            return 1.0
+        lower = text.lower()
+        return 1.0 + (QUOTING_BONUS if any(n in lower for n in names) else QUOTING_BONUS / 3)
+    return sorted(hits, key=lambda h: -h.score * weight(h))
 
 
 def _lexical_boost(index: SearchIndex, topic: str, chunk_ids: list[int], mode: Mode) -> np.ndarray:

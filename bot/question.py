@@ -25,7 +25,8 @@ _WHO_SAID_WHAT = re.compile(
     r"\s*(?:about|on|regarding|concerning|of|over)?\s*(?P<topic>.*)$", re.I)
 _SPEAKER = re.compile(
     r"^(?:and\s+|so\s+|also\s+)?(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<speaker>.+?)\s+"
-    + _SAY + r"(?:\s+(?:about|on|regarding|concerning|of|over|to\s+\w+\s+about)\s+(?P<topic>.+))?$",
+    + _SAY + r"(?:\s+(?:about|on|regarding|concerning|of|over|to\s+\w+\s+about)\s+(?P<topic>.+)"
+    r"|\s+(?:in|at|to|when|after|before|during|while|following|as)\s+(?P<setting>.+))?$",
     re.I)
 _SPEAKER_SAID = re.compile(
     r"^(?:and\s+)?what\s+(?P<speaker>.+?)\s+(?:said|says|told\s+\w+)(?:\s+(?:about|on)\s+(?P<topic>.+))?$",
@@ -84,8 +85,9 @@ def _classify(body: str, clean: str) -> Question:
         match = pattern.match(body)
         if match and not re.fullmatch(r"(?:it|this|that|they|people|anyone|someone|you)",
                                       match.group("speaker"), re.I):
-            return Question(clean, "speaker", _strip(match.group("topic") or ""),
-                            speaker=_strip(match.group("speaker")))
+            # "say in Cairo about grain", "say when asked if ...": the setting is part of the topic
+            topic = match.groupdict().get("topic") or match.groupdict().get("setting") or ""
+            return Question(clean, "speaker", _strip(topic), speaker=_strip(match.group("speaker")))
     topic = re.sub(r"^(?:and\s+|what\s+about\s+|how\s+about\s+)", "", body, flags=re.I)
     return Question(clean, "other", _strip(topic))
 

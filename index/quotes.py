@@ -1256,11 +1256,45 @@ def speaker_matches(query: str, quote: Quote) -> bool:
             return True
         if plain.isupper() and plain.lower() in all_words:  # "the ICRC's director ..."
             return True
+        if plain.isupper() and _role_acronym(quote.role or "", plain.upper()):
+            return True  # "UN" for a "United Nations deputy spokesman"
     if len(q_words) > 1 and _acronym(q).lower() in all_words:  # spelled out vs. acronym
         return True
+    if len(q_words) > 1 and spk_words:
+        if len(spk_words) > 1 and q_words[-len(spk_words):] == spk_words:
+            return True  # "Senator Chris Murphy", "OCHA spokesman Jens Laerke"
+        if len(spk_words) == 1 and q_words[-1] == spk_words[0] and quote.speaker[:1].isupper():
+            return True  # the article's short form: "Sanders" for "Bernie Sanders"
     if len(q_words) == 1:
         return q_words[0] in spk_words  # surname or any part of the name
-    return all(w in all_words or w in _STOP for w in q_words)
+    if all(w in all_words or w in _STOP for w in q_words):
+        return True
+    # "Mexico's foreign secretary" for a bare "Foreign Secretary": the country qualifier may be
+    # left out of the role, but not swapped for another ("Ukraine's foreign minister").
+    first = re.match(r"\s*([\w-]+)(?:’s|'s|’|')\s", q)
+    rest = q_words[1:]
+    if first and len(rest) >= 2 and all(w in all_words or w in _STOP for w in rest):
+        role_names = {w.lower() for w in re.findall(r"\b[A-Z][\w-]*", quote.role or "")}
+        return role_names <= set(rest)
+    return False
 
 
 _FILLER = {"the", "of", "a", "an"}
+
+
+def _role_acronym(role: str, acronym: str) -> bool:
+    """Is `acronym` the initials of a run of capitalised words in a role ("United Nations"
+    in "United Nations Deputy Spokesman")?"""
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", role)
+             if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
+    for i, first in enumerate(words):
+        if not first[0].isupper():
+            continue
+        run = ""
+        for w in words[i:]:
+            if not w[0].isupper():
+                break
+            run += w[0]
+            if run == acronym:
+                return True
+    return False

@@ -15,17 +15,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+import bm25s
 import numpy as np
 
 from index import store
 from index.articles import Article
 from index.config import IndexSettings
 from index.dense import FaissStore, VectorStore
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, _stemmer
 from index.quotes import Quote
 
 Mode = Literal["hybrid", "dense", "bm25"]
-RRF_K = 60  # the usual reciprocal-rank-fusion constant: flat enough that both lists count
+RRF_K = 60  # the usual reciprocal-rank-fusion constant (single-list modes keep rank scores)
+DENSE_WEIGHT = 0.6  # hybrid: share of the max-normalised cosine; BM25/its max gets the rest
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,7 @@ class SearchIndex:
 
     def search(self, query: str, query_vector: np.ndarray | None, k: int, mode: Mode = "hybrid",
                allowed: np.ndarray | None = None, depth: int = 50) -> list[Hit]:
-        """Top-k chunks. Hybrid fuses the dense and BM25 rankings by reciprocal rank."""
+        """Top-k chunks. Hybrid fuses max-normalised cosine and BM25 scores, weighted."""
         dense: dict[int, tuple[int, float]] = {}
         lexical: dict[int, tuple[int, float]] = {}
         if mode in ("hybrid", "dense") and query_vector is not None:
@@ -195,12 +197,50 @@ class SearchIndex:
             scores, ids = self.lexical.search(query, depth, allowed)
             lexical = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores, ids))}
         fused: dict[int, float] = {}
-        for ranking in (dense, lexical):
-            for chunk_id, (rank, _) in ranking.items():
-                fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if mode == "hybrid" and dense and lexical and query_vector is not None:
+            # Weighted fusion of normalised scores: unlike reciprocal ranks it keeps how far
+            # ahead the best chunk is on each list (a chunk with every rare name of the
+            # question beats one that merely ranks first on a flat list).
+            ids = sorted(set(dense) | set(lexical))
+            cosines = self.cosine(ids, query_vector)  # exact, also for chunks BM25 alone found
+            top_cos = max(float(cosines.max()), 1e-6)
+            top_lex = max(s for _, s in lexical.values())
+            for chunk_id, cos in zip(ids, cosines.tolist()):
+                lex = lexical.get(chunk_id, (0, 0.0))[1] / top_lex
+                fused[chunk_id] = DENSE_WEIGHT * cos / top_cos + (1 - DENSE_WEIGHT) * lex
+        else:
+            for ranking in (dense, lexical):
+                for chunk_id, (rank, _) in ranking.items():
+                    fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         best = sorted(fused, key=lambda c: -fused[c])[:k]
         return [Hit(c, fused[c], dense.get(c, (0, None))[1], lexical.get(c, (0, None))[1])
                 for c in best]
+
+    # --- words -------------------------------------------------------------------------
+
+    def terms(self, texts: list[str]) -> list[set[str]]:
+        """Each text's stemmed content words, as BM25 reads them (stop words dropped)."""
+        if not texts:
+            return []
+        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False,
+                                return_ids=False)
+        return [set(t) for t in tokens]
+
+    def term_weights(self, query: str) -> dict[str, float]:
+        """The query's words with their inverse document frequency over the chunks: rare
+        names weigh more than "said" or "Syria". Words the corpus never uses are left out."""
+        vocab = self.lexical.retriever.vocab_dict
+        scores = getattr(self.lexical.retriever, "scores", None)
+        if not isinstance(scores, dict) or "indptr" not in scores:
+            return {}
+        indptr, total = scores["indptr"], max(1, self.lexical.size)
+        weights = {}
+        for term in self.terms([query])[0] if query else ():
+            if term in vocab:
+                i = vocab[term]
+                df = float(indptr[i + 1] - indptr[i])
+                weights[term] = float(np.log(1.0 + (total - df + 0.5) / (df + 0.5)))
+        return weights
 
     def close(self) -> None:
         self.db.close()

@@ -1,0 +1,148 @@
+"""Ranking behaviour: quotes scored by their own words, passages that quote the speaker first,
+day filters with slack, speaker names users type. Small fakes, no model needed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import numpy as np
+
+from bot.answer import Answerer, _quote_scores, _quoting_first
+from bot.question import parse
+from index.quotes import Quote, speaker_matches
+from index.search import ArticleMeta, Hit, QuoteRecord
+
+TEXT = ("The minister spoke on Monday. “Immediately,” he said of the ceasefire. Later he added: "
+        "“The ceasefire in the northern province must hold, and the shelling of the hospitals "
+        "has to stop now,” according to the ministry. Elsewhere, markets were calm.")
+
+
+class FakeIndex:
+    """Just what the ranking helpers read: one article's text, its words and their weights."""
+
+    def __init__(self, text: str = TEXT, chunks: list[str] | None = None) -> None:
+        self.text = text
+        self.chunks = chunks or []
+
+    def article_text(self, row: int) -> str:
+        return self.text
+
+    def chunk_text(self, chunk_id: int) -> str:
+        return self.chunks[chunk_id]
+
+    def terms(self, texts: list[str]) -> list[set[str]]:
+        return [{w.strip(".,“”\"").lower() for w in t.split()} for t in texts]
+
+    def term_weights(self, query: str) -> dict[str, float]:
+        return {w.lower(): 1.0 for w in query.split()}
+
+
+def record(text: str, fragment: str, rid: int) -> QuoteRecord:
+    start = text.index(fragment)
+    return QuoteRecord(rid, 0, Quote("a", start, start + len(fragment), "Minister", None, None), "h")
+
+
+def test_whole_quote_on_the_topic_beats_a_fragment_from_the_same_chunk():
+    short = record(TEXT, "Immediately", 1)
+    full = record(TEXT, "The ceasefire in the northern province must hold, and the shelling of "
+                        "the hospitals has to stop now", 2)
+    scores = _quote_scores(FakeIndex(), [short, full], np.array([0.5, 0.5]), "hospitals shelling",
+                           "hybrid")
+    assert scores[1] > scores[0]
+
+
+def test_without_topic_words_a_fragment_still_ranks_below_a_full_quote():
+    short = record(TEXT, "Immediately", 1)
+    full = record(TEXT, "The ceasefire in the northern province must hold", 2)
+    scores = _quote_scores(FakeIndex(), [short, full], np.array([0.5, 0.5]), "zzz", "dense")
+    assert scores[1] > scores[0]
+
+
+def test_quote_words_count_more_than_a_slightly_better_chunk():
+    on_topic = record(TEXT, "The ceasefire in the northern province must hold, and the shelling "
+                            "of the hospitals has to stop now", 1)
+    off_topic = record(TEXT, "Immediately", 2)
+    scores = _quote_scores(FakeIndex(), [off_topic, on_topic], np.array([0.55, 0.5]),
+                           "hospitals", "hybrid")
+    assert scores[1] > scores[0]
+
+
+def test_passages_quoting_the_speaker_come_first_when_answering_by_passages():
+    chunks = ["Paroev's chain opened 15 restaurants in Moscow on Sunday.",
+              "“Our goal is that our guests do not notice a difference,” said Oleg Paroev."]
+    hits = [Hit(0, 0.9, None, None), Hit(1, 0.8, None, None)]
+    ranked = _quoting_first(FakeIndex(chunks=chunks), hits, "Oleg Paroev")
+    assert [h.chunk_id for h in ranked] == [1, 0]
+
+
+def test_a_passage_far_ahead_keeps_its_place():
+    chunks = ["Paroev's chain opened 15 restaurants in Moscow on Sunday.",
+              "“Our goal is that our guests do not notice a difference,” said Oleg Paroev."]
+    hits = [Hit(0, 0.9, None, None), Hit(1, 0.3, None, None)]
+    assert [h.chunk_id for h in _quoting_first(FakeIndex(chunks=chunks), hits, "Paroev")] == [0, 1]
+
+
+class DatedIndex:
+    def __init__(self, days: list[date]) -> None:
+        self.articles = [ArticleMeta(i, f"a{i}", "t", datetime(d.year, d.month, d.day, 1), None,
+                                     None) for i, d in enumerate(days)]
+        self.chunk_article = np.arange(len(days))
+
+    def chunk_mask(self, rows: np.ndarray) -> np.ndarray:
+        wanted = np.zeros(len(self.articles), dtype=bool)
+        wanted[rows] = True
+        return wanted[self.chunk_article]
+
+
+def test_a_day_filter_keeps_the_next_days_report_but_not_last_month():
+    index = DatedIndex([date(2022, 7, 15), date(2022, 7, 16), date(2022, 7, 18),
+                        date(2022, 6, 15), date(2022, 7, 25)])
+    mask = Answerer._filter(index, parse("What happened in Dnipro on July 15, 2022?"))
+    assert mask.tolist() == [True, True, True, False, False]
+
+
+def test_a_month_filter_stays_exact():
+    index = DatedIndex([date(2016, 6, 30), date(2016, 7, 1)])
+    mask = Answerer._filter(index, parse("Which villages were retaken in June 2016?"))
+    assert mask.tolist() == [True, False]
+
+
+def test_a_setting_between_say_and_about_is_part_of_the_topic():
+    q = parse("What did Lavrov say in Cairo about Russian grain exports?")
+    assert (q.kind, q.speaker) == ("speaker", "Lavrov")
+    assert "grain exports" in q.topic and "Cairo" in q.topic
+    q = parse("What did Rubio say when asked if Trump can be trusted?")
+    assert (q.kind, q.speaker) == ("speaker", "Rubio")
+    assert "trusted" in q.topic
+    q = parse("what did the state department say about Iran?")
+    assert (q.speaker, q.topic) == ("the state department", "Iran")
+
+
+def probe(speaker: str | None, role: str | None = None) -> Quote:
+    return Quote("", 0, 0, speaker, role, None)
+
+
+def test_a_title_before_a_full_name_still_matches():
+    assert speaker_matches("Senator Chris Murphy", probe("Chris Murphy", "Sen."))
+    assert speaker_matches("OCHA spokesman Jens Laerke", probe("Jens Laerke"))
+    assert not speaker_matches("Senator Chris Murphy", probe("Anne Marie Murphy"))
+
+
+def test_a_full_name_matches_the_articles_surname_only_speaker():
+    assert speaker_matches("Bernie Sanders", probe("Sanders"))
+    assert not speaker_matches("Bernie Sanders", probe("Larry Sanders"))
+
+
+def test_an_acronym_matches_a_role_spelling_the_organisation_out():
+    assert speaker_matches("the UN", probe("Farhan Haq", "United Nations Deputy Spokesman"))
+    assert speaker_matches("the UN", probe("Farhan Haq", "the United Nations deputy spokesman"))
+    assert not speaker_matches("the UN", probe("Farhan Haq", "Russian Foreign Ministry"))
+
+
+def test_a_country_qualifier_may_be_missing_from_the_role_but_not_replaced():
+    assert speaker_matches("Mexico's foreign secretary", probe("Claudia Ruiz Massieu",
+                                                               "Foreign Secretary"))
+    assert not speaker_matches("Mexico's foreign secretary", probe("Liz Truss",
+                                                                   "UK foreign secretary"))
+    assert not speaker_matches("Russia's foreign minister", probe("Dmytro Kuleba",
+                                                                  "Ukraine’s foreign minister"))
