@@ -7,6 +7,7 @@ engine (Qdrant, `index/qdrant_store.py`) a drop-in replacement chosen by `STORE_
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Protocol
 
@@ -59,6 +60,7 @@ class FaissStore:
         """Index `vectors` (row = chunk id). `trained`: an empty, trained index of the same
         type (from `reusable`) to skip k-means, the slow part of an incremental build."""
         n, dim = vectors.shape
+        faiss.omp_set_num_threads(os.cpu_count() or 1)  # bulk work uses every core (see search)
         index_type = index_type or choose_index_type(n)
         if trained is not None and trained.ntotal == 0 and trained.d == dim:
             index = trained
@@ -95,6 +97,10 @@ class FaissStore:
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
+        if faiss.omp_get_max_threads() != 1:
+            # One query gains nothing from OpenMP, and on a busy 2-core box its threads wait on
+            # each other: Flat over 20k chunks measured 16 ms with 2 threads, 1.8 ms with 1.
+            faiss.omp_set_num_threads(1)
         k = min(k, self.index.ntotal)
         if k <= 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
