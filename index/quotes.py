@@ -1267,8 +1267,9 @@ def speaker_matches(query: str, quote: Quote) -> bool:
             return True  # the article's short form: "Sanders" for "Bernie Sanders"
     if len(q_words) == 1:
         return q_words[0] in spk_words  # surname or any part of the name
-    if all(w in all_words or w in _STOP for w in q_words):
-        return True
+    if all(w in all_words or w in _STOP or _ROLE_SYNONYMS.get(w, set()) & all_words
+           for w in q_words):
+        return True  # role words, "head" for "chief executive", "spokesman" for "spokeswoman"
     # "Mexico's foreign secretary" for a bare "Foreign Secretary": the country qualifier may be
     # left out of the role, but not swapped for another ("Ukraine's foreign minister").
     first = re.match(r"\s*([\w-]+)(?:’s|'s|’|')\s", q)
@@ -1280,6 +1281,9 @@ def speaker_matches(query: str, quote: Quote) -> bool:
 
 
 _FILLER = {"the", "of", "a", "an"}
+_LEAD = {"head", "chief", "director", "leader", "chair", "chairman", "chairwoman", "boss"}
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson"}
+_ROLE_SYNONYMS = {w: _LEAD - {w} for w in _LEAD} | {w: _SPOKES - {w} for w in _SPOKES}
 
 
 def _role_acronym(role: str, acronym: str) -> bool:

@@ -146,3 +146,11 @@ def test_a_country_qualifier_may_be_missing_from_the_role_but_not_replaced():
                                                                    "UK foreign secretary"))
     assert not speaker_matches("Russia's foreign minister", probe("Dmytro Kuleba",
                                                                   "Ukraine’s foreign minister"))
+
+
+def test_role_words_match_their_everyday_synonyms_only_for_the_same_organisation():
+    assert speaker_matches("the head of Vkusno & tochka",
+                           probe("Oleg Paroev", "chief executive of Vkusno & tochka"))
+    assert not speaker_matches("the head of Vkusno & tochka",
+                               probe("Chris Kempczinski", "chief executive of McDonald's"))
+    assert speaker_matches("the Kremlin spokesman", probe("Dmitry Peskov", "Kremlin spokesperson"))
