@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import logging
+import shutil
 import sqlite3
 import sys
 import time
@@ -105,8 +106,10 @@ def collect(paths: Iterable[Path], csv_map: dict[str, str] | None, report: Build
 
 
 def corpus_fingerprint(articles: list[Article], settings: IndexSettings) -> str:
-    digest = hashlib.sha256(f"{settings.embedding_model}|{settings.chunk_words}|{CHUNKER}|"
-                            f"{EXTRACTOR}".encode())
+    """Everything a generation depends on: when it is unchanged, the build has nothing to do."""
+    digest = hashlib.sha256(f"{settings.embedding_model}|{_precision(settings)}|"
+                            f"{settings.chunk_words}|{CHUNKER}|{EXTRACTOR}|"
+                            f"{settings.store_backend}".encode())
     for fingerprint in sorted(a.fingerprint for a in articles):
         digest.update(fingerprint.encode())
     return digest.hexdigest()
@@ -117,9 +120,11 @@ class _Previous:
     """What the live generation can lend: vectors and quotes keyed by article text."""
 
     connection: sqlite3.Connection
+    manifest: store.Manifest
     vectors: np.ndarray
     fingerprints: dict[str, str]  # article id -> fingerprint
-    rows_by_text: dict[str, int]  # text hash -> article row
+    rows_by_text: dict[str, int]  # text hash -> article row (quotes depend on the text only)
+    rows_by_embedded: dict[tuple[str, str], int]  # (title, text hash) -> row: what was embedded
     same_quotes: bool
     generation: Path | None = None
     index_type: str = ""
@@ -132,25 +137,29 @@ class _Previous:
             if not isinstance(exc, store.IndexMissing):
                 log.warning("previous index not reused: %s", exc)
             return None
-        if (manifest.model, manifest.chunk_words, manifest.chunker) != (
-            settings.embedding_model, settings.chunk_words, CHUNKER
+        if (manifest.model, manifest.precision, manifest.chunk_words, manifest.chunker) != (
+            settings.embedding_model, _precision(settings), settings.chunk_words, CHUNKER
         ):
-            log.info("model or chunking changed: every article is embedded again")
+            log.info("model, precision or chunking changed: every article is embedded again")
             return None
         connection = store.connect(generation / "meta.sqlite", readonly=True)
-        rows = connection.execute("SELECT row, id, fingerprint, text_hash FROM articles").fetchall()
+        rows = connection.execute(
+            "SELECT row, id, title, fingerprint, text_hash FROM articles").fetchall()
         return cls(
             connection=connection,
+            manifest=manifest,
             vectors=np.load(generation / "vectors.npy", mmap_mode="r"),
             fingerprints={r["id"]: r["fingerprint"] for r in rows},
             rows_by_text={r["text_hash"]: r["row"] for r in rows},
+            rows_by_embedded={(r["title"], r["text_hash"]): r["row"] for r in rows},
             same_quotes=manifest.extractor == EXTRACTOR,
             generation=generation,
             index_type=manifest.index_type,
         )
 
     def chunks(self, article: Article) -> tuple[list[Chunk], np.ndarray] | None:
-        row = self.rows_by_text.get(article.text_hash)
+        """Chunks and vectors of the same title and text (the embedder sees both)."""
+        row = self.rows_by_embedded.get((article.title, article.text_hash))
         if row is None:
             return None
         found = self.connection.execute(
@@ -193,40 +202,51 @@ def build(
     fingerprint = corpus_fingerprint(articles, settings)
     index_dir = settings.index_dir
     with store.build_lock(index_dir, wait=wait):
+        store.remove_partials(index_dir)  # leftovers of a killed build; none is running now
         previous = None if rebuild else _Previous.open(settings)
-        live = store.current_generation(index_dir)
-        if not rebuild and live is not None and previous is not None:
-            manifest = store.Manifest.read(live)
-            if manifest.corpus_fingerprint == fingerprint:
-                report.articles, report.unchanged = len(articles), len(articles)
-                report.chunks, report.quotes = manifest.counts["chunks"], manifest.counts["quotes"]
-                report.up_to_date, report.generation = True, live
-                report.elapsed = time.perf_counter() - started
-                return report
-        _classify(articles, previous, report)
-        if embedder is None:
-            from index.embed import Embedder
-
-            embedder = Embedder(settings.embedding_model, settings.embedding_precision,
-                                settings.embedding_batch_size)
-        partial = store.new_generation(index_dir)
         try:
-            manifest = _write_generation(partial, articles, previous, embedder, settings,
-                                         fingerprint, report, progress, on_stage)
-            manifest.write(partial)
-            if on_stage:
-                on_stage("publish")
-            report.generation = store.publish(index_dir, partial)
-        except BaseException:
-            import shutil
-
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
+            if previous is not None and previous.manifest.corpus_fingerprint == fingerprint:
+                counts = previous.manifest.counts
+                report.articles = report.unchanged = len(articles)
+                report.chunks, report.quotes = counts["chunks"], counts["quotes"]
+                report.up_to_date, report.generation = True, previous.generation
+            else:
+                _publish_new(articles, previous, settings, fingerprint, report, progress,
+                             on_stage, embedder)
         finally:
             if previous is not None:
                 previous.connection.close()
     report.elapsed = time.perf_counter() - started
     return report
+
+
+def _publish_new(articles: list[Article], previous: _Previous | None, settings: IndexSettings,
+                 fingerprint: str, report: BuildReport, progress: bool,
+                 on_stage: Callable[[str], None] | None, embedder) -> None:
+    """Write a whole new generation beside the live one, then swap it in."""
+    _classify(articles, previous, report)
+    if embedder is None:
+        from index.embed import Embedder
+
+        embedder = Embedder(settings.embedding_model, settings.embedding_precision,
+                            settings.embedding_batch_size)
+    partial = store.new_generation(settings.index_dir)
+    try:
+        manifest = _write_generation(partial, articles, previous, embedder, settings,
+                                     fingerprint, report, progress, on_stage)
+        manifest.write(partial)
+        if on_stage:
+            on_stage("publish")
+        report.generation = store.publish(settings.index_dir, partial)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+
+
+def _precision(settings: IndexSettings) -> str:
+    from index.embed import choose_precision
+
+    return choose_precision(settings.embedding_precision)
 
 
 def _classify(articles: list[Article], previous: _Previous | None, report: BuildReport) -> None:

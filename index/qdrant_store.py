@@ -9,6 +9,7 @@ shards and replicas (docs/scaling.md) and nothing above this interface would cha
 
 from __future__ import annotations
 
+import atexit
 import threading
 import warnings
 from pathlib import Path
@@ -27,6 +28,15 @@ UPLOAD_BATCH = 1024
 # generation in this process (a reload, a test opening the index twice) must share the first.
 _clients: dict[Path, QdrantClient] = {}
 _clients_lock = threading.Lock()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close before interpreter shutdown: the client's own finaliser fails that late."""
+    with _clients_lock:
+        for client in _clients.values():
+            client.close()
+        _clients.clear()
 
 
 def _client(path: Path) -> QdrantClient:

@@ -201,19 +201,22 @@ def publish(index_dir: Path, partial: Path) -> Path:
     return final
 
 
-def _tidy(index_dir: Path, live: Path) -> None:
-    """Drop leftovers of killed builds and all but the newest finished generations.
-
-    Only called under the build lock, so no `.partial` here belongs to a running build."""
-    finished = sorted(p for p in index_dir.glob("gen-*") if not p.name.endswith(".partial"))
-    stale = [p for p in index_dir.glob("gen-*.partial")]
-    stale += [p for p in finished[:-KEEP_GENERATIONS] if p != live]
-    for path in stale:
+def remove_partials(index_dir: Path) -> None:
+    """Delete what killed builds left; only call it under the build lock."""
+    for path in index_dir.glob("gen-*.partial"):
         shutil.rmtree(path, ignore_errors=True)
 
 
+def _tidy(index_dir: Path, live: Path) -> None:
+    """Keep the newest finished generations: a reader may still be on the one before."""
+    finished = sorted(p for p in index_dir.glob("gen-*") if not p.name.endswith(".partial"))
+    for path in finished[:-KEEP_GENERATIONS]:
+        if path != live:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    uri = path.resolve().as_uri() + ("?mode=ro" if readonly else "")
     connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
     connection.row_factory = sqlite3.Row
     return connection

@@ -51,8 +51,9 @@ def test_incremental_build_embeds_only_what_changed(corpus, settings, embedder):
     update = build([corpus], settings, embedder=embedder)
     assert (update.new, update.changed, update.removed, update.unchanged) == (1, 1, 1, 5)
     index = SearchIndex.open(settings)
-    added_chunks = sum(1 for a in index.chunk_article if index.articles[a].id == added["id"])
-    assert update.embedded_chunks == added_chunks  # only the new article's text was embedded
+    new_text = {added["id"], changed["id"]}  # the embedder sees the title with the text
+    embedded = sum(1 for a in index.chunk_article if index.articles[a].id in new_text)
+    assert update.embedded_chunks == embedded  # nothing else was embedded again
     assert "A corrected headline" in [a.title for a in index.articles]
     assert json.loads(lines[-1])["id"] not in {a.id for a in index.articles}
 
@@ -105,14 +106,23 @@ def test_build_killed_mid_way_leaves_the_previous_index_usable(tmp_path, setting
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
+    assert list(settings.index_dir.glob("*.partial"))  # what the killed build left
 
     assert store.current_generation(settings.index_dir) == first.generation
     index = SearchIndex.open(settings)  # checksums still match
     assert [a.id for a in index.articles] == ["000_90aed92b11813b25"]
     after = build([small], settings, embedder=embedder)  # the lock died with the process
-    assert after.up_to_date
+    assert after.up_to_date and not list(settings.index_dir.glob("*.partial"))  # cleaned up
     rebuilt = build([small, big], settings, embedder=embedder)
     assert rebuilt.new > 30 and not list(settings.index_dir.glob("*.partial"))
+
+
+def test_changing_the_store_backend_is_not_up_to_date(corpus, settings, embedder):
+    build([corpus], settings, embedder=embedder)
+    qdrant = settings.model_copy(update={"store_backend": "qdrant"})
+    report = build([corpus], qdrant, embedder=embedder)
+    assert not report.up_to_date and report.embedded_chunks == 0  # vectors reused
+    SearchIndex.open(qdrant)
 
 
 def test_second_build_refuses_while_one_runs(settings):
