@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from bot.question import WEEKDAYS, Question, parse, weekday_date
+from bot.question import WEEKDAYS, Question, as_text, parse, weekday_date
 from bot.schema import Answer, ArticleRef, CorpusInfo, DateMention, PassageItem, QuoteItem
 from index import store
 from index.config import IndexSettings
@@ -99,6 +99,11 @@ class Answerer:
         k = max(1, min(k, 50))
         before = parse(previous, sources=index.sources) if previous else None
         q = parse(question, before, sources=index.sources)
+        answer = self._respond(index, q, question, k, mode)
+        return answer.model_copy(update={"context": as_text(q) if q.text else None})
+
+    def _respond(self, index: SearchIndex, q: Question, question: str, k: int,
+                 mode: Mode) -> Answer:
         if not q.text:
             return Answer(question=question, kind="none",
                           message="Ask me about the news, e.g. “who said what about Idlib?”")
@@ -145,10 +150,11 @@ class Answerer:
             first = np.argsort(-(relevance + lexical), kind="stable")[:QUOTE_POOL]
             records = [records[i] for i in first]
             relevance = _quote_scores(index, records, relevance[first], q.topic, mode)
-        else:  # no topic: newest first, longer quotes before fragments
-            relevance = np.array([index.articles[r.article_row].date.timestamp() / 1e10
-                                  + min(len(r.quote.text(index.article(r.article_row))), 400) / 1e4
-                                  for r in records])
+        else:  # no topic: whole statements before fragments, each newest first
+            relevance = np.array([
+                index.articles[r.article_row].date.timestamp() / 1e10  # ~0.16 in 2020
+                - (0.5 if len(r.quote.text(index.article(r.article_row)).split()) < 8 else 0.0)
+                for r in records])
         scored = sorted((_Scored(r, float(s)) for r, s in zip(records, relevance)),
                         key=lambda s: -s.score)
         if not q.topic:

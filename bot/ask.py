@@ -65,7 +65,7 @@ def answer_lines(answerer, questions: Iterable[str], k: int, as_json: bool, out:
         if not question:
             continue
         answer = answerer.ask(question, k=k, previous=previous)
-        previous = question
+        previous = answer.context or question
         out.write(answer.to_json() + "\n" if as_json else render_text(answer) + "\n")
         out.flush()
 
@@ -91,7 +91,7 @@ def repl(settings: IndexSettings, stdin: TextIO = sys.stdin, out: TextIO = sys.s
             out.write("\n")
             return
         answer = answerer.ask(line.strip(), previous=previous)
-        previous = line.strip()
+        previous = answer.context or line.strip()
         out.write(render_text(answer) + "\n")
 
 

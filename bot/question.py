@@ -31,6 +31,8 @@ _SPEAKER = re.compile(
 _SPEAKER_SAID = re.compile(
     r"^(?:and\s+)?what\s+(?P<speaker>.+?)\s+(?:said|says|told\s+\w+)(?:\s+(?:about|on)\s+(?P<topic>.+))?$",
     re.I)
+_BARE_TOPIC = re.compile(r"(?!(?:what|who|which|when|where|how|why|did|does|is|are)\b)\S+(?:\s+\S+){0,3}",
+                         re.I)
 _FOLLOW_UP = re.compile(r"^(?:and|what about|how about)\b", re.I)
 
 _MONTHS = "|".join(calendar.month_name[1:] + [m for m in calendar.month_abbr[1:]])
@@ -69,12 +71,32 @@ def parse(text: str, previous: Question | None = None, sources: list[str] | None
     body, source = _source(body, sources or [])
     question = _classify(body, clean)
     question = replace(question, date_from=date_from, date_to=date_to, source=source)
-    if previous is not None and _FOLLOW_UP.match(clean) and not question.topic:
-        question = replace(question, topic=previous.topic,
-                           date_from=question.date_from or previous.date_from,
+    if previous is not None and _FOLLOW_UP.match(clean):
+        if question.kind == "other" and _BARE_TOPIC.fullmatch(question.topic):
+            # "and Aleppo?": the same question about something else
+            question = replace(question, kind=previous.kind, speaker=previous.speaker)
+        elif not question.topic:  # "and what did the UN say?": the same topic, another speaker
+            question = replace(question, topic=previous.topic)
+        question = replace(question, date_from=question.date_from or previous.date_from,
                            date_to=question.date_to or previous.date_to,
                            source=question.source or previous.source)
     return question
+
+
+def as_text(question: Question) -> str:
+    """The question as understood, in words `parse` reads back the same way: what a chat
+    remembers for its next follow-up."""
+    if question.kind == "who_said_what":
+        text = f"who said what about {question.topic}"
+    elif question.kind == "speaker":
+        text = f"what did {question.speaker} say" + (f" about {question.topic}" if question.topic else "")
+    else:
+        text = question.topic or question.text
+    if question.date_from and question.date_to:
+        text += f" between {question.date_from:%d %B %Y} and {question.date_to:%d %B %Y}"
+    if question.source:
+        text += f" according to {question.source}"
+    return text
 
 
 def _classify(body: str, clean: str) -> Question:

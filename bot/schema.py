@@ -60,6 +60,9 @@ class Answer(_Model):
     quotes: list[QuoteItem] = []
     passages: list[PassageItem] = []
     message: str | None = None  # a plain sentence when kind is "none" (or a note on filters)
+    # The question as understood (follow-ups resolved), to pass as `previous` to the next one,
+    # so "and what did the UN say?" after "and what did the ICRC say?" keeps the first topic.
+    context: str | None = None
 
     def to_json(self) -> str:
         return self.model_dump_json()

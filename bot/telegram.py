@@ -487,7 +487,7 @@ async def answer_question(
     async with typing(context, chat.id):
         answer = await in_thread(d, d.answerer.ask, question, d.settings.answer_k, previous)
     if context.chat_data is not None:
-        context.chat_data["previous"] = question
+        context.chat_data["previous"] = answer.context or question
     pages = render_answer(answer)
     markup = more_button(d.pages.put(chat.id, pages), 1) if len(pages) > 1 else None
     reply_to = message.message_id if chat.type != ChatType.PRIVATE else None

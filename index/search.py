@@ -148,11 +148,13 @@ class SearchIndex:
                           ) -> list[tuple[str | None, str | None]]:
         """The (speaker, role) pairs a user's name for someone matches, remembered per query."""
         key = query.lower()
-        if key not in self._speaker_cache:
+        pairs = self._speaker_cache.get(key)
+        if pairs is None:  # worker threads may fill or clear the cache meanwhile: keep a local
+            pairs = [(s, r) for s, r in self.speakers if matches(s, r)]
             if len(self._speaker_cache) > 1024:
                 self._speaker_cache.clear()
-            self._speaker_cache[key] = [(s, r) for s, r in self.speakers if matches(s, r)]
-        return self._speaker_cache[key]
+            self._speaker_cache[key] = pairs
+        return pairs
 
     def quotes_by_speakers(self, pairs: list[tuple[str | None, str | None]]) -> list[QuoteRecord]:
         found = []

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.question import parse, weekday_date
+from bot.question import as_text, parse, weekday_date
 
 
 @pytest.mark.parametrize(("text", "kind", "speaker", "topic"), [
@@ -58,3 +58,24 @@ def test_weekday_resolves_to_the_latest_such_day_on_or_before_publication():
     assert weekday_date("Monday", tuesday) == date(2020, 2, 24)
     assert weekday_date("Tuesday", tuesday) == tuesday
     assert weekday_date("Wednesday", tuesday) == date(2020, 2, 19)
+
+
+def test_follow_ups_chain_through_the_understood_question():
+    first = parse("who said what about Idlib in 2020?")
+    second = parse("and what did the UN say?", first)
+    third = parse("and what did the ICRC say?", parse(as_text(second)))
+    assert (third.kind, third.speaker, third.topic) == ("speaker", "the ICRC", "Idlib")
+    assert third.date_from == date(2020, 1, 1) and third.date_to == date(2020, 12, 31)
+
+
+def test_and_x_asks_the_same_question_about_x():
+    previous = parse("what did Lavrov say about Idlib?")
+    follow = parse("and Aleppo?", previous)
+    assert (follow.kind, follow.speaker, follow.topic) == ("speaker", "Lavrov", "Aleppo")
+    follow = parse("what about Raqqa?", parse("who said what about Idlib?"))
+    assert (follow.kind, follow.topic) == ("who_said_what", "Raqqa")
+
+
+def test_a_whole_new_question_after_and_is_not_bent_into_the_previous_one():
+    follow = parse("and what happened in Homs?", parse("what did Lavrov say?"))
+    assert (follow.kind, follow.speaker) == ("other", None)
