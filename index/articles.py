@@ -177,13 +177,23 @@ def _read_jsonl(path: Path) -> Iterator[Article | Problem]:
 
 def _read_csv(path: Path, mapping: Mapping[str, str]) -> Iterator[Article | Problem]:
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(handle, strict=True)  # broken quoting is an error, not a guess
         columns = {f: mapping.get(f, f) for f in FIELDS}
         if columns["text"] not in (reader.fieldnames or []):
             yield Problem(path, 1, f"no column {columns['text']!r} for the article text; columns "
                                    f"are {reader.fieldnames} (use --csv-map text=COLUMN)")
             return
-        for row_number, row in enumerate(reader):
+        row_number = -1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # a NUL byte or broken quoting: skip that row, go on
+                # line_num does not yet count the line that failed
+                yield Problem(path, reader.line_num + 1, f"unreadable CSV row: {exc}")
+                continue
+            row_number += 1
             record = {f: row.get(c) for f, c in columns.items()}
             try:
                 yield make_article(record, default_id=f"{path.stem}-{row_number}")

@@ -89,3 +89,12 @@ def test_unsupported_and_missing_files_are_problems(tmp_path: Path):
 def test_bad_csv_map_is_a_clear_error(spec):
     with pytest.raises(ValueError, match="--csv-map"):
         parse_csv_map(spec)
+
+
+def test_a_broken_csv_row_is_reported_and_the_rest_loads(tmp_path: Path):
+    path = tmp_path / "export.csv"
+    path.write_text('title,text,date\nA,First body.,2016-01-01\nB,"Bro"ken,2016-01-02\n'
+                    "C,Third body.,2016-01-03\n", encoding="utf-8")
+    articles, problems = split(load([path]))
+    assert [a.title for a in articles] == ["A", "C"]
+    assert problems and problems[0].line == 3 and "CSV" in problems[0].reason
