@@ -1,4 +1,4 @@
-# CPU-only image: builds the index from corpus/ at start-up when the volume has none, then runs
+# CPU-only image: builds or updates the index from corpus/ at start-up (incremental), then runs
 # the bot (long polling, or webhook mode when WEBHOOK_URL is set).
 FROM python:3.11-slim
 
@@ -17,4 +17,4 @@ COPY corpus ./corpus
 RUN useradd --create-home --uid 10001 newsroom && mkdir -p /data && chown newsroom /data
 USER newsroom
 VOLUME ["/data"]
-CMD ["sh", "-c", "python -m index.build --if-missing -q corpus && exec python -m bot"]
+CMD ["sh", "-c", "python -m index.build -q corpus && exec python -m bot"]

@@ -6,20 +6,23 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test index bench lint clean
 
-# torch is installed first and pinned: an unpinned torch pulls a multi-GB CUDA build.
+# torch is installed first and pinned: an unpinned torch pulls a multi-GB CUDA build. Where
+# PyPI's torch is the CUDA build (most Linux machines without a local CPU wheel), add
+# TORCH_INDEX=https://download.pytorch.org/whl/cpu to get the CPU wheel.
+TORCH_INDEX ?=
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt torch==2.13.0
+	$(PY) -m pip install --quiet -c constraints.txt $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) torch==2.13.0
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev,qdrant]'
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-# Build the index from corpus/ when there is none, then start the bot
-# (or, without TELEGRAM_BOT_TOKEN, a question prompt in the terminal).
+# Bring the index up to date with corpus/ (only new or changed articles are embedded; a second
+# when nothing changed), then start the bot, or without TELEGRAM_BOT_TOKEN a terminal prompt.
 run: $(STAMP)
-	@$(PY) -m index.build --if-missing corpus
+	@$(PY) -m index.build -q corpus
 	$(PY) -m bot
 
 index: $(STAMP)

@@ -12,6 +12,7 @@ import sys
 from pydantic import ValidationError
 
 from bot.settings import BotSettings, describe_errors
+from index.embed import ModelError
 from index.store import IndexProblem
 
 NO_TOKEN = """\
@@ -31,7 +32,7 @@ def main() -> int:
         return 2
     try:
         return _run(settings)
-    except IndexProblem as exc:
+    except (IndexProblem, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -17,6 +17,7 @@ from typing import TextIO
 from bot.render import fmt_date
 from bot.schema import Answer, ArticleRef, DateMention
 from index.config import IndexSettings
+from index.embed import ModelError
 from index.store import IndexProblem
 
 
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.model_copy(update={"index_dir": args.index_dir})
     try:
         answerer = open_answerer(settings)
-    except IndexProblem as exc:
+    except (IndexProblem, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     questions = sys.stdin if args.question == ["-"] else [" ".join(args.question)]

@@ -360,7 +360,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="fail on any unreadable file or line")
     parser.add_argument("--rebuild", action="store_true", help="embed everything again")
     parser.add_argument("--wait", action="store_true", help="wait for a running build to finish")
-    parser.add_argument("--if-missing", action="store_true", help="do nothing if an index exists")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
@@ -369,8 +368,6 @@ def main(argv: list[str] | None = None) -> int:
         settings = IndexSettings()
         if args.index_dir:
             settings = settings.model_copy(update={"index_dir": args.index_dir})
-        if args.if_missing and store.current_generation(settings.index_dir):
-            return 0
         report = build(args.paths, settings, csv_map=parse_csv_map(args.csv_map),
                        strict=args.strict, rebuild=args.rebuild, wait=args.wait,
                        progress=not args.quiet)

@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 
 Precision = Literal["float32", "bfloat16"]
 
+# Never reach for a model hub (none is reachable on many operators' servers), and keep the
+# tokenizer's own threads out of the bot's worker threads: for both embedding paths.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
 # A question is a few tokens: splitting it across threads costs more in synchronisation than
 # it saves, and on a busy 2-core machine a 2-thread call waits for a free core (measured here:
 # one question p50 15 ms / p95 20 ms on 1 thread, p95 0.4-1 s on 2 threads under load).
@@ -189,9 +195,6 @@ class Embedder:
 
     @cached_property
     def model(self) -> SentenceTransformer:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 

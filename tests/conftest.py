@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from index.config import IndexSettings
+
+# Tests build their own indexes with the defaults: a developer's `.env` or environment must
+# not change them. Environment variables win over `.env`, and subprocesses inherit them.
+for _name, _value in {"EMBEDDING_MODEL": "all-MiniLM-L6-v2", "EMBEDDING_PRECISION": "auto",
+                      "EMBEDDING_BATCH_SIZE": "32", "CHUNK_WORDS": "80", "STORE_BACKEND": "faiss",
+                      "INDEX_DIR": "data/index"}.items():
+    os.environ[_name] = _value
+for _name in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_URL", "ALLOWED_IDS", "ADMIN_IDS"):
+    os.environ.pop(_name, None)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
