@@ -17,8 +17,9 @@ from typing import Literal
 
 QuestionKind = Literal["who_said_what", "speaker", "other"]
 
-_SAY = r"(?:say|said|says|(?:tell|told)(?:\s+(?:the\s+)?\w+)??|think|thought|claim|claimed|announce|announced|state|stated|" \
-       r"report|reported|warn|warned|comment|commented|write|wrote)"
+_SAY = (r"(?:say|said|says|(?:tell|told)(?:\s+(?:the\s+)?\w+)??|think|thought|claim|claimed|"
+        r"announce|announced|state|stated|report|reported|warn|warned|comment|commented|"
+        r"write|wrote)")
 _WHO_SAID_WHAT = re.compile(
     r"^(?:who\s+(?:said|says|say|has\s+said|commented|spoke|talked|was\s+quoted)(?:\s+(?:what|anything))?"
     r"|what\s+(?:was|has\s+been|is\s+being)\s+said|(?:give\s+me\s+|show\s+me\s+)?(?:the\s+)?quotes?)"

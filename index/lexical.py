@@ -23,8 +23,10 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-def tokenize(texts: list[str]):
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+def tokenize(texts: list[str], return_ids: bool = True):
+    """Words as BM25 reads them: lower-cased, English stop words dropped, stemmed."""
+    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False,
+                          return_ids=return_ids)
 
 
 class LexicalIndex:
@@ -58,9 +60,7 @@ class LexicalIndex:
         k = min(k, self.size)
         if k <= 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=_stemmer(), show_progress=False,
-                                return_ids=False)
-        known = [t for t in tokens[0] if t in self.retriever.vocab_dict]
+        known = [t for t in tokenize([query], return_ids=False)[0] if t in self.retriever.vocab_dict]
         if not known:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
         scores = self.retriever.get_scores(known)
@@ -73,3 +73,18 @@ class LexicalIndex:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         top = candidates[np.argsort(-scores[candidates], kind="stable")]
         return scores[top].astype(np.float32), top.astype(np.int64)
+
+    def idf(self, terms: set[str]) -> dict[str, float]:
+        """Inverse document frequency of the terms the index knows: rare names weigh more than
+        "said" or "Syria"; unknown words are left out."""
+        vocab = self.retriever.vocab_dict
+        scores = getattr(self.retriever, "scores", None)
+        if not isinstance(scores, dict) or "indptr" not in scores:
+            return {}
+        indptr, total = scores["indptr"], max(1, self.size)
+        weights = {}
+        for term in terms:
+            if term in vocab:
+                df = float(indptr[vocab[term] + 1] - indptr[vocab[term]])
+                weights[term] = float(np.log(1.0 + (total - df + 0.5) / (df + 0.5)))
+        return weights

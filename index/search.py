@@ -15,14 +15,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import bm25s
 import numpy as np
 
 from index import store
 from index.articles import Article
 from index.config import IndexSettings
 from index.dense import FaissStore, VectorStore
-from index.lexical import LexicalIndex, _stemmer
+from index.lexical import LexicalIndex, tokenize
 from index.quotes import Quote
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -222,27 +221,11 @@ class SearchIndex:
 
     def terms(self, texts: list[str]) -> list[set[str]]:
         """Each text's stemmed content words, as BM25 reads them (stop words dropped)."""
-        if not texts:
-            return []
-        tokens = bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False,
-                                return_ids=False)
-        return [set(t) for t in tokens]
+        return [set(t) for t in tokenize(texts, return_ids=False)] if texts else []
 
     def term_weights(self, query: str) -> dict[str, float]:
-        """The query's words with their inverse document frequency over the chunks: rare
-        names weigh more than "said" or "Syria". Words the corpus never uses are left out."""
-        vocab = self.lexical.retriever.vocab_dict
-        scores = getattr(self.lexical.retriever, "scores", None)
-        if not isinstance(scores, dict) or "indptr" not in scores:
-            return {}
-        indptr, total = scores["indptr"], max(1, self.lexical.size)
-        weights = {}
-        for term in self.terms([query])[0] if query else ():
-            if term in vocab:
-                i = vocab[term]
-                df = float(indptr[i + 1] - indptr[i])
-                weights[term] = float(np.log(1.0 + (total - df + 0.5) / (df + 0.5)))
-        return weights
+        """The query's words with their inverse document frequency over the chunks."""
+        return self.lexical.idf(self.terms([query])[0]) if query else {}
 
     def close(self) -> None:
         self.db.close()
