@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 
@@ -53,6 +54,7 @@ class Answerer:
         self.index = index
         self.embedder = embedder
         self._reload_lock = threading.Lock()
+        self._refused: Path | None = None  # a generation that failed to open
 
     @classmethod
     def open(cls, settings: IndexSettings | None = None, embedder=None) -> Answerer:
@@ -67,18 +69,25 @@ class Answerer:
         answerer.warm_up()
         return answerer
 
-    def warm_up(self) -> None:
+    def warm_up(self, index: SearchIndex | None = None) -> None:
         """Pay one-off costs (model graph, BM25 and SQLite first use) before the first user."""
+        index = index or self.index
         for question in ("who said what about the war?", "what did the president say?"):
-            self.ask(question)
+            self._respond(index, parse(question, sources=index.sources), question, 5, "hybrid")
 
     def reload_if_changed(self) -> bool:
-        """Open the operator's newest generation, if any, and swap it in whole."""
+        """Open the operator's newest generation, if any, warm it, and swap it in whole. A
+        generation that fails its checks raises once and is not retried until a new one."""
         with self._reload_lock:
             live = store.current_generation(self.settings.index_dir)
-            if live is None or live == self.index.generation:
+            if live is None or live in (self.index.generation, self._refused):
                 return False
-            fresh = SearchIndex.open(self.settings)
+            try:
+                fresh = SearchIndex.open(self.settings)
+            except store.IndexProblem:
+                self._refused = live
+                raise
+            self.warm_up(fresh)
             self.index = fresh  # one reference swap: a question in flight keeps its generation
             return True
 

@@ -110,3 +110,35 @@ def test_follow_up_question_keeps_the_topic(answerer):
 def test_empty_question_is_answered_not_crashed(answerer):
     answer = answerer.ask("   ")
     assert answer.kind == "none" and answer.message
+
+
+def test_reload_swaps_in_a_new_generation_and_refuses_a_damaged_one_once(tmp_path, embedder):
+    import shutil
+
+    from bot.answer import Answerer
+    from index import store
+    from index.build import build
+    from index.config import IndexSettings
+    from tests.conftest import data_file, write_jsonl_sample
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus)
+    settings = IndexSettings(index_dir=tmp_path / "index")
+    build([corpus], settings, embedder=embedder)
+    answerer = Answerer.open(settings, embedder=embedder)
+    assert not answerer.reload_if_changed()
+
+    write_jsonl_sample(data_file("fakes", "articles.jsonl"), corpus / "more.jsonl", 2)
+    report = build([corpus], settings, embedder=embedder)
+    assert answerer.reload_if_changed() and answerer.index.generation == report.generation
+    assert answerer.corpus_info().articles == 3
+
+    write_jsonl_sample(data_file("fakes", "articles.jsonl"), corpus / "more.jsonl", 3)
+    damaged = build([corpus], settings, embedder=embedder).generation
+    (damaged / "vectors.npy").write_bytes(b"junk")
+    with pytest.raises(store.IndexDamaged):
+        answerer.reload_if_changed()
+    assert not answerer.reload_if_changed()  # not re-hashed every interval
+    assert answerer.index.generation == report.generation  # still answering from the good one
+    assert answerer.ask("who said what about Idlib?").kind == "quotes"
