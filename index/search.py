@@ -25,7 +25,6 @@ from index.lexical import LexicalIndex, tokenize
 from index.quotes import Quote
 
 Mode = Literal["hybrid", "dense", "bm25"]
-RRF_K = 60  # the usual reciprocal-rank-fusion constant (single-list modes keep rank scores)
 DENSE_WEIGHT = 0.6  # hybrid: share of the max-normalised cosine; BM25/its max gets the rest
 
 
@@ -197,22 +196,19 @@ class SearchIndex:
         if mode in ("hybrid", "bm25"):
             scores, ids = self.lexical.search(query, depth, allowed)
             lexical = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores, ids))}
-        fused: dict[int, float] = {}
-        if mode == "hybrid" and dense and lexical and query_vector is not None:
-            # Weighted fusion of normalised scores: unlike reciprocal ranks it keeps how far
-            # ahead the best chunk is on each list (a chunk with every rare name of the
-            # question beats one that merely ranks first on a flat list).
-            ids = sorted(set(dense) | set(lexical))
-            cosines = self.cosine(ids, query_vector)  # exact, also for chunks BM25 alone found
-            top_cos = max(float(cosines.max()), 1e-6)
-            top_lex = max(s for _, s in lexical.values())
-            for chunk_id, cos in zip(ids, cosines.tolist()):
-                lex = lexical.get(chunk_id, (0, 0.0))[1] / top_lex
-                fused[chunk_id] = DENSE_WEIGHT * cos / top_cos + (1 - DENSE_WEIGHT) * lex
-        else:
-            for ranking in (dense, lexical):
-                for chunk_id, (rank, _) in ranking.items():
-                    fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        # Weighted fusion of max-normalised scores (a single list is the same formula with its
+        # weight at 1): unlike reciprocal ranks it keeps how far ahead the best chunk is on each
+        # list, and every mode's scores share one 0..1 scale.
+        weight = 0.0 if query_vector is None else {"dense": 1.0, "bm25": 0.0}.get(mode, DENSE_WEIGHT)
+        ids = sorted(set(dense) | set(lexical))
+        if not ids:
+            return []
+        cosines = (self.cosine(ids, query_vector) if weight else np.zeros(len(ids)))  # exact
+        top_cos = max(float(cosines.max()), 1e-6)
+        top_lex = max((s for _, s in lexical.values()), default=1.0)
+        fused = {chunk_id: weight * cos / top_cos
+                 + (1 - weight) * lexical.get(chunk_id, (0, 0.0))[1] / top_lex
+                 for chunk_id, cos in zip(ids, cosines.tolist())}
         best = sorted(fused, key=lambda c: -fused[c])[:k]
         return [Hit(c, fused[c], dense.get(c, (0, None))[1], lexical.get(c, (0, None))[1])
                 for c in best]
