@@ -139,8 +139,10 @@ class Answerer:
                  allowed: np.ndarray | None, k: int, mode: Mode) -> Answer:
         assert q.speaker is not None
         pairs = index.matching_speakers(q.speaker, lambda s, r: speaker_matches(q.speaker, _probe(s, r)))
-        records = [r for r in index.quotes_by_speakers(pairs)
-                   if allowed is None or allowed[index.chunk_at(r.article_row, r.quote.start)]]
+        records = index.quotes_by_speakers(pairs)
+        if allowed is not None:
+            keep = allowed[_chunks_of(index, records)] if records else []
+            records = [r for r, ok in zip(records, keep) if ok]
         if not records:
             topic = f"{q.speaker} {q.topic}".strip()
             hits = index.search(topic, self.embedder.encode([topic])[0], DEPTH, mode, allowed)
@@ -152,7 +154,7 @@ class Answerer:
                                       "mention them.")
             return Answer(question=question, kind="none",
                           message=f"The corpus has no quotes from {q.speaker}.")
-        chunk_ids = [index.chunk_at(r.article_row, r.quote.start) for r in records]
+        chunk_ids = _chunks_of(index, records).tolist()
         relevance = index.cosine(chunk_ids, vector)
         if q.topic:
             lexical = _lexical_boost(index, q.topic, chunk_ids, mode)
@@ -199,12 +201,12 @@ class Answerer:
         """Quotes inside the retrieved chunks, scored by their own words and their chunk;
         attributed ones first."""
         hit_ids = {h.chunk_id for h in hits}
-        records = [r for r in index.quotes_in_articles(
-                       sorted({int(index.chunk_article[c]) for c in hit_ids}))
-                   if index.chunk_at(r.article_row, r.quote.start) in hit_ids]
-        if not records:
+        records = index.quotes_in_articles(sorted({int(index.chunk_article[c]) for c in hit_ids}))
+        inside = [(r, c) for r, c in zip(records, _chunks_of(index, records).tolist()) if c in hit_ids]
+        if not inside:
             return []
-        chunk_ids = [index.chunk_at(r.article_row, r.quote.start) for r in records]
+        records = [r for r, _ in inside]
+        chunk_ids = [c for _, c in inside]
         relevance = _quote_scores(index, records, index.cosine(chunk_ids, vector), topic, mode)
         scored = [_Scored(r, float(s)) for r, s in zip(records, relevance)]
         return sorted(scored, key=lambda s: (s.record.quote.speaker is None, -s.score))
@@ -240,6 +242,10 @@ class Answerer:
             items.append(PassageItem(text=text, score=round(hit.score, 4), article=_ref(meta),
                                      dates=_date_mentions(text, meta)))
         return items
+
+
+def _chunks_of(index: SearchIndex, records: list[QuoteRecord]) -> np.ndarray:
+    return index.chunks_at([r.article_row for r in records], [r.quote.start for r in records])
 
 
 def _probe(speaker: str | None, role: str | None) -> Quote:

@@ -64,3 +64,17 @@ def test_training_is_not_reused_across_index_types(tmp_path: Path):
     FaissStore.build(unit_vectors(5_000), "IVF64,SQ8").save(tmp_path)
     assert FaissStore.reusable(tmp_path, "IVF64,SQ8", "IVF128,SQ8") is None
     assert FaissStore.reusable(tmp_path, "Flat", "Flat") is None
+
+
+def test_chunks_at_finds_the_chunk_holding_each_offset(seed_index):
+    from index.search import SearchIndex
+
+    index = SearchIndex.open(seed_index)
+    text = index.article_text(0)
+    offsets = [0, 500, 1500, len(text) - 1]
+    found = index.chunks_at([0] * len(offsets), offsets)
+    for offset, chunk_id in zip(offsets, found.tolist()):
+        start, end = index.chunk_spans[chunk_id]
+        next_start = (index.chunk_spans[chunk_id + 1][0] if chunk_id + 1 < len(index.chunk_spans)
+                      else len(text))
+        assert start <= offset < max(end, next_start)
