@@ -239,6 +239,7 @@ CREATE TABLE quotes (
 CREATE INDEX chunks_article ON chunks(article_row);
 CREATE INDEX quotes_article ON quotes(article_row);
 CREATE INDEX quotes_speaker ON quotes(speaker);
+CREATE INDEX quotes_role ON quotes(role);
 CREATE INDEX quotes_hash ON quotes(text_hash);
 CREATE INDEX articles_date ON articles(date);
 """
