@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from bot.schema import Answer
+from index.embed import ModelError
+from index.store import IndexProblem
 
 ROOT = Path(__file__).resolve().parents[1]
 Mode = Literal["shipped", "dense", "bm25"]
@@ -398,26 +400,12 @@ class Pipeline(Protocol):
     def ask(self, question: str, k: int = 10, **kwargs: Any) -> Answer: ...
 
 
-class PipelineMissing(RuntimeError):
-    """`bot.answer.Answerer` cannot be imported yet."""
-
-
 def open_answerer(index_dir: Path | None) -> Pipeline:
-    """Open the shipped pipeline; explain plainly if it is not there yet."""
-    try:
-        from bot.answer import Answerer
-    except ImportError as exc:
-        raise PipelineMissing(
-            f"the answer pipeline is not available ({exc}). index.evaluate calls "
-            "bot.answer.Answerer.open(IndexSettings).ask(question, k=..., mode=...); the metric "
-            "code is ready and unit-tested (tests/index/test_evaluate.py)."
-        ) from exc
+    """Open the shipped pipeline (imported here: it loads the model)."""
+    from bot.answer import Answerer
     from index.config import IndexSettings
 
     settings = IndexSettings(index_dir=index_dir) if index_dir else IndexSettings()
-    if not settings.index_dir.exists():
-        raise PipelineMissing(f"no index at {settings.index_dir}; build one with "
-                              "`python -m index.build corpus ../shared/data/*/*.jsonl`")
     return Answerer.open(settings)  # type: ignore[no-any-return]
 
 
@@ -466,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         answerer = open_answerer(args.index_dir)
-    except PipelineMissing as exc:
+    except (IndexProblem, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     articles = load_article_texts(args.corpus or default_corpus())

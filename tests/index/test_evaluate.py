@@ -213,18 +213,13 @@ def test_load_questions_names_the_bad_line(tmp_path: Path) -> None:
     assert [q.id for q in ev.load_questions(path)] == ["a"]
 
 
-def test_cli_explains_a_missing_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
-    def missing(index_dir: Path | None) -> object:
-        raise ev.PipelineMissing("the answer pipeline is not available (test)")
-
-    monkeypatch.setattr(ev, "open_answerer", missing)
+def test_cli_explains_a_missing_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "q.jsonl"
     path.write_text(json.dumps({
         "id": "a", "question": "q?", "gold_article_id": "x", "gold_article_title": "t",
         "gold_substring": "words", "speaker": None, "date": "2020-01-01", "kind": "event"}) + "\n")
-    assert ev.main([str(path)]) == 2
-    assert "answer pipeline is not available" in capsys.readouterr().err
+    assert ev.main([str(path), "--index-dir", str(tmp_path / "none")]) == 2
+    assert "python -m index.build" in capsys.readouterr().err
 
 
 def test_cli_runs_every_mode_with_a_fake_answerer(tmp_path: Path,
