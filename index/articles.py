@@ -161,18 +161,28 @@ def _read_text_file(path: Path) -> Iterator[Article | Problem]:
                                   "line 2 the title)")
 
 
-def _read_jsonl(path: Path) -> Iterator[Article | Problem]:
+def jsonl_records(path: Path) -> Iterator[tuple[int, dict | str]]:
+    """(line number, JSON object) for each non-blank line, or (line number, why not)."""
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-                if not isinstance(record, dict):
-                    raise ArticleError("not a JSON object")
-                yield make_article(record, default_id=f"{path.stem}-{number - 1}")
-            except (json.JSONDecodeError, ArticleError) as exc:
-                yield Problem(path, number, str(exc))
+            except json.JSONDecodeError as exc:
+                yield number, f"not JSON: {exc}"
+                continue
+            yield number, record if isinstance(record, dict) else "not a JSON object"
+
+
+def _read_jsonl(path: Path) -> Iterator[Article | Problem]:
+    for number, record in jsonl_records(path):
+        try:
+            if isinstance(record, str):
+                raise ArticleError(record)
+            yield make_article(record, default_id=f"{path.stem}-{number - 1}")
+        except ArticleError as exc:
+            yield Problem(path, number, str(exc))
 
 
 def _read_csv(path: Path, mapping: Mapping[str, str]) -> Iterator[Article | Problem]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from bot.schema import Answer
+from index.articles import Article, Problem, jsonl_records, load
 from index.embed import ModelError
 from index.store import IndexProblem
 
@@ -96,17 +97,10 @@ def parse_question(record: Mapping[str, object], where: str = "") -> Question:
 def load_questions(path: Path) -> list[Question]:
     """Read a JSON Lines question set; blank lines are skipped, anything else must parse."""
     questions: list[Question] = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise QuestionError(f"{path}:{number}: not JSON: {exc}") from exc
-            if not isinstance(record, dict):
-                raise QuestionError(f"{path}:{number}: not a JSON object")
-            questions.append(parse_question(record, where=f"{path}:{number}"))
+    for number, record in jsonl_records(path):
+        if isinstance(record, str):
+            raise QuestionError(f"{path}:{number}: {record}")
+        questions.append(parse_question(record, where=f"{path}:{number}"))
     return questions
 
 
@@ -383,8 +377,6 @@ def load_article_texts(paths: Iterable[Path]) -> dict[str, str]:
     Unreadable paths are reported on stderr, not fatal: the verbatim check then fails only
     for items from the missing articles, which the table makes visible.
     """
-    from index.articles import Article, Problem, load
-
     texts: dict[str, str] = {}
     for item in load(paths):
         if isinstance(item, Article):
