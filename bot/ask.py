@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from bot.render import fmt_date
+from bot.render import fmt_date, group_by_speaker
 from bot.schema import Answer, ArticleRef, DateMention
 from index.config import IndexSettings
 from index.embed import ModelError
@@ -38,7 +38,7 @@ def render_text(answer: Answer, width: int = 88) -> str:
     if answer.message:
         lines.append(answer.message)
     speaker: object = object()
-    for quote in answer.quotes:
+    for quote in group_by_speaker(answer.quotes):  # the same grouping as in Telegram
         if quote.speaker != speaker:
             speaker = quote.speaker
             who = quote.speaker or "Unattributed"
