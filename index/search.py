@@ -135,11 +135,17 @@ class SearchIndex:
         return np.maximum(found, first)
 
     def quotes_in_articles(self, rows: list[int]) -> list[QuoteRecord]:
-        if not rows:
-            return []
-        marks = ",".join("?" * len(rows))
-        found = self._rows(f"SELECT * FROM quotes WHERE article_row IN ({marks}) ORDER BY id", rows)
-        return [self._quote(r) for r in found]
+        return [self._quote(r) for r in self._quotes_where("article_row", rows)]
+
+    def _quotes_where(self, column: str, values: list) -> list[sqlite3.Row]:
+        """Quote rows whose `column` is one of `values`, by its index, in batches under
+        SQLite's limit on query variables."""
+        found: list[sqlite3.Row] = []
+        for begin in range(0, len(values), 500):
+            part = values[begin : begin + 500]
+            found += self._rows(f"SELECT * FROM quotes WHERE {column} IN "
+                                f"({','.join('?' * len(part))}) ORDER BY id", part)
+        return found
 
     @cached_property
     def speakers(self) -> list[tuple[str | None, str | None]]:
@@ -164,12 +170,7 @@ class SearchIndex:
         wanted = set(pairs)
         named = sorted({s for s, _ in wanted if s is not None})
         roles_only = sorted({r for s, r in wanted if s is None and r is not None})
-        found = []
-        for column, values in (("speaker", named), ("role", roles_only)):
-            for begin in range(0, len(values), 500):  # under SQLite's variable limit
-                part = values[begin : begin + 500]
-                found += self._rows(f"SELECT * FROM quotes WHERE {column} IN "
-                                    f"({','.join('?' * len(part))}) ORDER BY id", part)
+        found = self._quotes_where("speaker", named) + self._quotes_where("role", roles_only)
         return [self._quote(r) for r in found if (r["speaker"], r["role"]) in wanted]
 
     def _quote(self, r) -> QuoteRecord:
@@ -178,11 +179,7 @@ class SearchIndex:
         return QuoteRecord(r["id"], r["article_row"], quote, r["text_hash"])
 
     def quotes_with_hash(self, text_hashes: list[str]) -> list[QuoteRecord]:
-        if not text_hashes:
-            return []
-        marks = ",".join("?" * len(text_hashes))
-        found = self._rows(f"SELECT * FROM quotes WHERE text_hash IN ({marks})", text_hashes)
-        return [self._quote(r) for r in found]
+        return [self._quote(r) for r in self._quotes_where("text_hash", text_hashes)]
 
     @cached_property
     def sources(self) -> list[str]:
