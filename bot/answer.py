@@ -126,7 +126,7 @@ class Answerer:
         hits = index.search(q.search_text, vector, DEPTH, mode, allowed)
         if not _relevant(index, hits, vector):
             return Answer(question=question, kind="none", message=NO_ANSWER)
-        passages = self._passages(index, hits, k)
+        passages = self._passages(index, _by_coverage(index, hits, q.search_text, mode), k)
         if q.kind == "who_said_what":
             quotes = self._quotes_near(index, hits, q.search_text, vector, mode)
             if quotes:
@@ -242,6 +242,24 @@ class Answerer:
             items.append(PassageItem(text=text, score=round(hit.score, 4), article=_ref(meta),
                                      dates=_date_mentions(text, meta)))
         return items
+
+
+W_PASSAGE = 0.2  # 0.15-0.3 measure alike on the dev set (first item 61.6% vs 60.5% without)
+RERANK_DEPTH = 15
+
+
+def _by_coverage(index: SearchIndex, hits: list[Hit], topic: str, mode: Mode) -> list[Hit]:
+    """Reorder the best hits by how much of the question's word weight (IDF) each passage
+    holds: of two chunks of the right article, the one naming the question's rare words wins."""
+    weights = index.term_weights(topic) if mode != "dense" else {}
+    total = sum(weights.values())
+    if total <= 0 or not hits:
+        return hits
+    head = hits[:RERANK_DEPTH]
+    terms = index.terms([index.chunk_text(h.chunk_id) for h in head])
+    cover = [sum(w for t, w in weights.items() if t in words) / total for words in terms]
+    order = sorted(range(len(head)), key=lambda i: -(head[i].score + W_PASSAGE * cover[i]))
+    return [head[i] for i in order] + hits[RERANK_DEPTH:]
 
 
 def _chunks_of(index: SearchIndex, records: list[QuoteRecord]) -> np.ndarray:

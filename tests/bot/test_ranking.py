@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from bot.answer import Answerer, _quote_scores, _quoting_first
+from bot.answer import Answerer, _by_coverage, _quote_scores, _quoting_first
 from bot.question import parse
 from index.quotes import Quote, speaker_matches
 from index.search import ArticleMeta, Hit, QuoteRecord
@@ -154,3 +154,15 @@ def test_role_words_match_their_everyday_synonyms_only_for_the_same_organisation
     assert not speaker_matches("the head of Vkusno & tochka",
                                probe("Chris Kempczinski", "chief executive of McDonald's"))
     assert speaker_matches("the Kremlin spokesman", probe("Dmitry Peskov", "Kremlin spokesperson"))
+
+
+def test_passages_naming_the_questions_words_move_up_among_close_hits():
+    chunks = ["The army advanced in the south of the province.",
+              "On Monday troops took the villages of Tal Nar and Arinbeh."]
+    hits = [Hit(0, 0.80, 0.6, None), Hit(1, 0.75, 0.58, 1.0)]
+    index = FakeIndex(chunks=chunks)
+    reranked = _by_coverage(index, hits, "villages Monday", "hybrid")
+    assert [h.chunk_id for h in reranked] == [1, 0]
+    far = [Hit(0, 0.95, 0.8, None), Hit(1, 0.40, 0.3, 1.0)]  # a much better hit stays first
+    assert [h.chunk_id for h in _by_coverage(index, far, "villages Monday", "hybrid")] == [0, 1]
+    assert _by_coverage(index, hits, "villages Monday", "dense") == hits  # dense-only: as found
