@@ -145,8 +145,7 @@ def _atoms(text: str, limit: int, level: int) -> list[tuple[str, str]]:
 class Block:
     """One unit of a page: a (piece of a) quote or passage, under an optional group header."""
 
-    header: str | None  # speaker line; repeated when a page starts mid-group
-    group: str | None  # speaker key: a header is shown when the group changes
+    header: str | None  # speaker line: shown when it changes, repeated on a new page
     body: str
     starts_item: bool  # counts toward QUOTES_PER_PAGE
 
@@ -176,16 +175,19 @@ def _item_blocks(
             body += "\n" + tail_html
         else:
             body += "\n<i>(continued)</i>"
-        blocks.append(Block(header=header, group=header, body=body, starts_item=i == 0))
+        blocks.append(Block(header=header, body=body, starts_item=i == 0))
     return blocks
+
+
+def _speaker_key(quote: QuoteItem) -> str:
+    return (quote.speaker or "").strip().casefold()
 
 
 def group_by_speaker(quotes: list[QuoteItem]) -> list[QuoteItem]:
     """Quotes of one speaker together, speakers in order of their best (first) quote."""
     groups: OrderedDict[str, list[QuoteItem]] = OrderedDict()
     for q in quotes:
-        key = (q.speaker or "").strip().casefold()
-        groups.setdefault(key, []).append(q)
+        groups.setdefault(_speaker_key(q), []).append(q)
     return [q for group in groups.values() for q in group]
 
 
@@ -194,8 +196,7 @@ def answer_blocks(answer: Answer) -> list[Block]:
         blocks: list[Block] = []
         headers: dict[str, str] = {}
         for q in group_by_speaker(answer.quotes):
-            key = (q.speaker or "").strip().casefold()
-            header = headers.setdefault(key, speaker_line(q))  # the group's first (best) quote
+            header = headers.setdefault(_speaker_key(q), speaker_line(q))  # the group's first (best) quote
             blocks += _item_blocks(header, q.text, q.article, q.also_in, q.dates)
         return blocks
     if answer.kind == "passages":
@@ -227,9 +228,9 @@ def render_answer(answer: Answer, per_page: int = QUOTES_PER_PAGE) -> list[str]:
     pages: list[list[str]] = []
     current: list[str] = ["\n".join(intro)]
     items_on_page = blocks_on_page = 0
-    last_group: str | None = None
+    last_header: str | None = None
     for block in blocks:
-        header = block.header if block.group != last_group else None
+        header = block.header if block.header != last_header else None
         chunk = f"{header}\n{block.body}" if header else block.body
         size = sum(tg_len(p) + 2 for p in current)
         too_many = block.starts_item and items_on_page >= per_page
@@ -239,7 +240,7 @@ def render_answer(answer: Answer, per_page: int = QUOTES_PER_PAGE) -> list[str]:
             header = block.header  # a new page repeats the speaker
             chunk = f"{header}\n{block.body}" if header else block.body
         current.append(chunk)
-        last_group = block.group
+        last_header = block.header
         items_on_page += block.starts_item
         blocks_on_page += 1
     if current:

@@ -120,14 +120,12 @@ class _Previous:
     """What the live generation can lend: vectors and quotes keyed by article text."""
 
     connection: sqlite3.Connection
+    generation: Path
     manifest: store.Manifest
     vectors: np.ndarray
     fingerprints: dict[str, str]  # article id -> fingerprint
     rows_by_text: dict[str, int]  # text hash -> article row (quotes depend on the text only)
     rows_by_embedded: dict[tuple[str, str], int]  # (title, text hash) -> row: what was embedded
-    same_quotes: bool
-    generation: Path | None = None
-    index_type: str = ""
 
     @classmethod
     def open(cls, settings: IndexSettings) -> _Previous | None:
@@ -147,14 +145,12 @@ class _Previous:
             "SELECT row, id, title, fingerprint, text_hash FROM articles").fetchall()
         return cls(
             connection=connection,
+            generation=generation,
             manifest=manifest,
             vectors=np.load(generation / "vectors.npy", mmap_mode="r"),
             fingerprints={r["id"]: r["fingerprint"] for r in rows},
             rows_by_text={r["text_hash"]: r["row"] for r in rows},
             rows_by_embedded={(r["title"], r["text_hash"]): r["row"] for r in rows},
-            same_quotes=manifest.extractor == EXTRACTOR,
-            generation=generation,
-            index_type=manifest.index_type,
         )
 
     def chunks(self, article: Article) -> tuple[list[Chunk], np.ndarray] | None:
@@ -170,7 +166,7 @@ class _Previous:
 
     def quotes(self, article: Article) -> list[Quote] | None:
         row = self.rows_by_text.get(article.text_hash)
-        if row is None or not self.same_quotes:
+        if row is None or self.manifest.extractor != EXTRACTOR:
             return None
         found = self.connection.execute(
             "SELECT start, end, speaker, role, cue FROM quotes WHERE article_row = ? ORDER BY id",
@@ -330,8 +326,8 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
         dense = QdrantStore.build(np.asarray(vectors))
     else:
         index_type = choose_index_type(len(all_chunks))
-        trained = (FaissStore.reusable(previous.generation, previous.index_type, index_type)
-                   if previous is not None and previous.generation is not None else None)
+        trained = (FaissStore.reusable(previous.generation, previous.manifest.index_type,
+                                       index_type) if previous is not None else None)
         dense = FaissStore.build(vectors, index_type, trained=trained)
     dense.save(partial)
     LexicalIndex.build(texts).save(partial)
