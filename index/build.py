@@ -190,6 +190,10 @@ def build(
 ) -> BuildReport:
     """Build or update the index in `settings.index_dir` from `paths`."""
     started = time.perf_counter()
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:  # a mistyped path would drop its articles from the live index
+        raise BuildError("no such file or directory: " + ", ".join(missing) +
+                         "; nothing was changed")
     report = BuildReport()
     articles = collect(paths, csv_map, report, strict)
     if not articles:

@@ -156,6 +156,15 @@ def test_no_articles_is_an_error_that_changes_nothing(tmp_path, settings):
     assert store.current_generation(settings.index_dir) is None
 
 
+def test_a_missing_input_path_fails_and_keeps_the_index(corpus, settings, embedder, tmp_path):
+    """A mistyped path must not rebuild the index without that path's articles."""
+    build([corpus], settings, embedder=embedder)
+    live = store.current_generation(settings.index_dir)
+    with pytest.raises(BuildError, match="no such file.*nothing was changed"):
+        build([corpus, tmp_path / "typo.jsonl"], settings, embedder=embedder)
+    assert store.current_generation(settings.index_dir) == live
+
+
 def test_strict_makes_bad_input_fatal(tmp_path, settings, embedder):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "text": "t", "date": "2020-01-01"}\n{oops\n')
