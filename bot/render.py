@@ -29,6 +29,7 @@ MAX_NAME = 200
 MORE_PREFIX = "more"
 
 NOTHING_FOUND = "I found nothing about that in the articles I know."
+PASSAGES_HEADER = "<b>The articles report</b>"  # passages shown after an answer's quotes
 
 
 def esc(text: str | None) -> str:
@@ -198,6 +199,8 @@ def answer_blocks(answer: Answer) -> list[Block]:
         for q in group_by_speaker(answer.quotes):
             header = headers.setdefault(_speaker_key(q), speaker_line(q))  # the group's first (best) quote
             blocks += _item_blocks(header, q.text, q.article, q.also_in, q.dates)
+        for p in answer.passages:  # what the articles report around the quotes
+            blocks += _item_blocks(PASSAGES_HEADER, p.text, p.article, [], p.dates)
         return blocks
     if answer.kind == "passages":
         blocks = []

@@ -21,7 +21,7 @@ from bot.render import (
     split_text,
     strip_tags,
 )
-from bot.schema import Answer
+from bot.schema import Answer, PassageItem
 from tests.bot.conftest import (
     ARTICLE,
     EVIL_URL,
@@ -115,6 +115,15 @@ def test_none_and_passages() -> None:
     passages = FakeAnswerer().ask("a passage please")
     page = render_answer(passages)[0]
     assert "closest passages" in assert_valid(page)
+
+
+def test_a_quotes_answer_shows_its_passages_after_the_quotes() -> None:
+    """The passages of a quotes answer (indirect speech, reports) reach the reader too."""
+    reported = PassageItem(text="The agency said it had <registered> 100 people & more.",
+                           score=0.4, article=ARTICLE, dates=[])
+    answer = hostile_answer("who said what?").model_copy(update={"passages": [reported]})
+    text = " ".join(assert_valid(p) for p in render_answer(answer))
+    assert text.index(HOSTILE) < text.index("The articles report") < text.index(reported.text)
 
 
 def test_random_hostile_strings_always_parse() -> None:
