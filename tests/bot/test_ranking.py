@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from bot.answer import Answerer, _by_coverage, _quote_scores, _quoting_first
+from bot.answer import Answerer, _by_coverage, _quote_scores, _quoting_first, _windows
 from bot.question import parse
 from index.quotes import Quote, speaker_matches
 from index.search import ArticleMeta, Hit, QuoteRecord
@@ -166,3 +166,24 @@ def test_passages_naming_the_questions_words_move_up_among_close_hits():
     far = [Hit(0, 0.95, 0.8, None), Hit(1, 0.40, 0.3, 1.0)]  # a much better hit stays first
     assert [h.chunk_id for h in _by_coverage(index, far, "villages Monday", "hybrid")] == [0, 1]
     assert _by_coverage(index, hits, "villages Monday", "dense") == hits  # dense-only: as found
+
+
+class ChunkedIndex:
+    """Chunk ids run in (article, start) order, as in a real index: just what `_windows` reads."""
+
+    def __init__(self, articles_of_chunks: list[int]) -> None:
+        self.chunk_article = np.array(articles_of_chunks)
+
+
+def test_a_passage_takes_in_its_retrieved_neighbours_of_the_same_article():
+    index = ChunkedIndex([0, 0, 0, 0, 0, 1, 1])  # chunks 0-4 in article 0, 5-6 in article 1
+    hits = [Hit(c, s, None, None) for c, s in [(2, 0.9), (5, 0.8), (1, 0.7), (4, 0.6), (3, 0.5),
+                                                (0, 0.4)]]
+    # 2 takes 1 (better ranked than 3), then 3: three chunks at most; 5's neighbour 6 was not
+    # retrieved; 0 and 4 are left for later passages.
+    assert _windows(index, hits) == [(1, 3), (5, 5), (4, 4), (0, 0)]
+
+
+def test_a_passage_never_crosses_into_another_article():
+    index = ChunkedIndex([0, 1])
+    assert _windows(index, [Hit(0, 0.9, None, None), Hit(1, 0.8, None, None)]) == [(0, 0), (1, 1)]
