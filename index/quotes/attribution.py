@@ -1,0 +1,446 @@
+"""Attribute each quotation span: find its cue (after it, before it, the sentence's subject)
+and resolve the cue's subject to a speaker, including pronoun, surname and title back-references."""
+
+from __future__ import annotations
+
+import re
+
+from index.quotes.marks import _sentence_end, _sentence_start, _Span
+from index.quotes.names import (
+    _ROLE_NOUNS,
+    _content_words,
+    _is_org,
+    _is_person_name,
+    _last_before,
+    _Registry,
+    _split_title,
+    _strip_possessive,
+    _tokens,
+)
+from index.quotes.vocab import (
+    _HONORIFICS,
+    _NAME_TOKEN,
+    _NON_SPEAKERS,
+    _NOT_NAMES,
+    _ORG_OF_RE,
+    _ORG_WORDS,
+    _RUN_RE,
+    _TITLES,
+    _VERB_RE,
+    _VERBS,
+)
+
+_ADVS = (
+    "also|then|later|further|once|recently|previously|again|simply|quickly|flatly|repeatedly|"
+    "earlier|had|has|have|would|will|has also|had also|publicly|privately|bluntly|reportedly|"
+    "told reporters|added that|previously|once|famously|angrily|still|even|often|"
+)
+_PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "group", "him": "person",
+             "her": "person", "we": None, "i": None, "you": None}
+
+
+_LEAD_JUNK = re.compile(
+    r"^(?:(?:and|but|so|then|meanwhile|separately|however|later|earlier|also|yet|still|"
+    r"instead|now|indeed|moreover|likewise|similarly|in response|in a statement|"
+    r"in an interview)\b[\s,]*)+",
+    re.I,
+)
+
+
+_SKIP_PART = re.compile(
+    r"(?:who|which|whose|where|when|speaking|writing|in|on|at|during|after|before|from|with|as|"
+    r"while|citing|quoting|according|last|this|earlier|later|by|of|for|to|about|than|that|what|"
+    r"if|because|and|or|but|not|no|[a-z]+ing|[a-z]+ly)\b",
+    re.I,
+)
+_INNER_PREP = {"in", "on", "at", "to", "from", "with", "by", "after", "before", "during", "of",
+               "for", "about", "over", "against", "that", "who", "which", "said", "says"}
+
+
+def _trailing_np(part: str) -> str | None:
+    """The longest clean noun phrase ending `part`: "Following reports the Observatory" ->
+    "the Observatory" (FA-KES texts lost the commas that would separate them)."""
+    toks = part.split()
+    for i in range(1, len(toks)):
+        first = toks[i]
+        if not (first.lower() in {"the", "a", "an"} or first[:1].isupper()):
+            continue
+        rest = toks[i:]
+        ok = not any(t.lower() == "and" or t.endswith("ing") for t in rest)
+        for k, tok in enumerate(rest):
+            if tok.lower() in _INNER_PREP:
+                prev_cap = k > 0 and rest[k - 1][:1].isupper()
+                next_cap = k + 1 < len(rest) and (rest[k + 1][:1].isupper() or
+                                                  rest[k + 1].lower() == "the")
+                if not (tok.lower() in {"of", "for"} and prev_cap and next_cap):
+                    ok = False
+                    break
+        if ok:
+            return " ".join(rest)
+    m = re.search(r"\b(he|she|they|it)$", part, re.I)
+    return m.group(1) if m else None
+
+
+def _resolve(np: str, pos: int, reg: _Registry,
+             head_first: bool = False) -> tuple[str | None, str | None, bool]:
+    """(speaker, role, ok) for a cue's subject; ok=False means 'not a speaker phrase at all'.
+
+    Of several comma-separated parts the one next to the verb is the subject: the last in
+    "the ICRC's director, Fabrizio Carboni, said", the first (`head_first`) in
+    "said Mattie Thomas, 66, ... south of Florence"."""
+    np = re.sub(r"\s*\([^()]{0,40}\)", "", np)  # "(R-S.C.)", "(D-NY)"
+    np = re.sub(r"^.*?\b\d{1,2} [A-Z][a-z]+ \d{4} \d{1,2}\.\d{2}\s*", "", np)  # live-blog stamps
+    np = _LEAD_JUNK.sub("", np.strip(" ,;:—–-\n")).strip(" ,")
+    if not np or "_" in np or len(np.split()) > 25:
+        return None, None, False
+    parts = []
+    trailing: set[str] = set()  # parts cut out of a clause: good for names, not for roles
+    for p in (p.strip() for p in re.split(r",\s*", np)):
+        if not p:
+            continue
+        if head_first and not parts and not _is_np(p):  # "X head of Y adding that ..."
+            p = re.split(r"\s+(?:adding|saying|noting|who|which|that|had|has|have|was|were|is|"
+                         r"are|after|when|as|while)\b", p, maxsplit=1)[0]
+        if (_SKIP_PART.match(p) and not re.match(r"[A-Z]{2,}\b", p)) or not _is_np(p):
+            p = "" if head_first and parts else (_trailing_np(p) or "")
+            trailing.add(p)
+            if p.lower() in {"it", "they"} and parts:
+                continue
+        if p and _content_words(p):
+            parts.append(p)
+    if not parts:
+        return None, None, False
+    if len(parts) == 1 and parts[0].lower() in _PRONOUNS:
+        kind = _PRONOUNS[parts[0].lower()]
+        if kind is None:
+            return None, None, True
+        gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(parts[0].lower())
+        ent = reg.subject(pos, gender) if kind == "person" else None
+        ent = ent or reg.recent("person" if kind == "person" else "org", pos)
+        if ent and kind != "person" and _last_before(ent.mentions, pos) < pos - 250:
+            ent = None  # "it said" only for an organisation named just before
+        return (ent.name, ent.role, True) if ent else (None, None, True)
+    named: list[tuple[str, str | None, str]] = []
+    cut_named: list[tuple[str, str | None, str]] = []
+    descs: list[str] = []
+    pronouns = [p for p in parts if p.lower() in _PRONOUNS]
+    if pronouns and not head_first and parts[-1] in pronouns:
+        parts = parts[-1:]  # "..., who he said": the pronoun next to the verb speaks
+    for part in parts:
+        hit = None if part in pronouns else _named(part, pos, reg)
+        if hit:
+            (cut_named if part in trailing else named).append(hit)
+        elif part not in pronouns and part not in trailing:
+            descs.append(part)
+    named = named or cut_named
+    if not named and re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}"
+                              rf"(?:{'|'.join(sorted(_NON_SPEAKERS))})\b", parts[0], re.I):
+        return None, None, True  # "a statement by the army ... said": a document, not a person
+    descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14 and (re.match(
+        r"(?:(?:the|a|an|his|her|its|their|our|this|that|these|those|one|some|another|former|"
+        r"top|senior)\b|[A-Z0-9])", d) or d.split()[0].lower() in _ROLE_NOUNS)
+        and not re.search(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b|^\S+\s+[a-z]+ed\b", d)]
+    if not named and pronouns:
+        return _resolve(pronouns[-1], pos, reg)[0], None, True
+    if named:
+        speaker, role, _ = named[0] if head_first else named[-1]
+        if descs and (not role or role == _reg_role(reg, speaker)):
+            role = descs[0]
+        return speaker, role, True
+    if not descs:
+        return None, None, False
+    desc = descs[0]
+    words = desc.split()
+    if len(words) > 12:
+        return None, None, False
+    head = _strip_possessive(words[-1].lower())
+    if head in _NON_SPEAKERS:
+        return None, None, True
+    if re.match(r"(?:the|this|that)\s", desc, re.I):
+        ent = (reg.org_by_head(head, pos) if head in _ORG_WORDS
+               else reg.by_description(desc, pos))
+        if ent is None and head not in _TITLES and head not in _ORG_WORDS and \
+                desc.lower().startswith("the ") and len(words) <= 3:
+            known = [e for e in reg.people.values() if _last_before(e.mentions, pos) >= 0]
+            if len(known) == 1:  # "the D.J. said" with one person in sight: a re-mention
+                ent = known[0]
+        if ent:
+            return ent.name, ent.role or (desc if ent.kind == "person" else None), True
+    return None, desc, True
+
+
+def _reg_role(reg: _Registry, name: str) -> str | None:
+    ent = reg.people.get(name)
+    return ent.role if ent else None
+
+
+def _is_np(text: str) -> bool:
+    """Cheap check that a phrase is nominal: it holds no finite verb we know of."""
+    return not _VERB_RE.search(text) and not re.search(
+        r"\b(?:is|was|were|are|be|been|had|has|have|that|if|because)\b", text)
+
+
+def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] | None:
+    """A proper name in `part` (person or organisation) as (speaker, role, kind)."""
+    lead = _RUN_RE.match(part)
+    if lead and re.match(r"\s+[a-z]", part[lead.end() :]) and not re.search(
+            r"[’'](?:s\b|\s|$)", lead.group()):  # "Mounzer Khalil head of X"
+        title, name = _split_title(_tokens(lead.group()))
+        if len(name) >= 2 and _is_person_name(name):
+            ent = reg.person(" ".join(name), pos)
+            role = " ".join([*title, part[lead.end() :].strip()])
+            return (ent.name if ent else " ".join(name)), role, "person"
+    org_m = _ORG_OF_RE.search(part)
+    if org_m:
+        first = _RUN_RE.search(part)
+        if first and first.end() < org_m.start():  # "Rami Abdel Rahman director of the X"
+            title, name = _split_title(_tokens(first.group()))
+            if _is_person_name(name) and len(name) >= 2:
+                ent = reg.person(" ".join(name), pos)
+                role = part[first.end() :].strip(" ,") or None
+                return (ent.name if ent else " ".join(name)), role, "person"
+        if re.search(r"\b(?:at|in|from|with|to|by|of|for|on|about|against)\s+(?:the\s+)?$",
+                     part[: org_m.start()]):
+            return None  # "a doctoral candidate at the Georgia Institute of Technology"
+        ent = reg.org(org_m.group())
+        if ent:
+            return ent.name, None, "org"
+    runs = list(_RUN_RE.finditer(part))
+    if not runs:
+        return None
+    m = runs[-1]
+    if re.search(r"\b(?:for|of|in|at|from|to|on|with|and|by|about|against|over)\s+(?:the\s+)?$",
+                 part[: m.start()]):
+        return None  # the name is an object ("director for the Near East"), not the head
+    # A possessive run followed by a lowercase noun ("the ICRC’s director ...") is not the subject.
+    if re.match(r"[’']s\b", part[m.end() - 2 : m.end()] if m.group().endswith(("’s", "'s"))
+                else "") and part[m.end() :].strip():
+        return None
+    if part[m.end() :].strip() and not re.fullmatch(r"\s*(?:\(\w+\)|Jr\.?|Sr\.?)?\s*",
+                                                    part[m.end() :]):
+        return None
+    toks = _tokens(m.group())
+    while toks and toks[0].lower().strip(".,") in _NOT_NAMES - _HONORIFICS:
+        toks = toks[1:]
+    if not toks:
+        return None
+    toks = toks[:-1] + [_strip_possessive(toks[-1])]
+    title, name = _split_title(toks)
+    prefix = part[: m.start()].strip()
+    role_bits = [b for b in (prefix, " ".join(t for t in title if t.lower() not in _HONORIFICS))
+                 if b]
+    role = " ".join(role_bits) or None
+    if role and re.fullmatch(r"(?:the|a|an)", role, re.I):
+        role = None
+    if len(toks) == 1 and re.fullmatch(r"(?:[A-Z]\.)+", toks[0]) and not reg.org(toks[0]):
+        return None  # "the D.J." is a description, not a name
+    if name and _is_person_name(name):
+        ent = reg.person(" ".join(name), pos)
+        if ent:
+            return ent.name, role or ent.role, "person"
+        if len(name) == 1 and not title and reg.org(name[0]):
+            return reg.org(name[0]).name, None, "org"
+        return " ".join(name), role, "person"
+    if _is_org(toks) or (prefix.lower() in {"the"} and toks):
+        ent = reg.org(" ".join(toks))
+        return (ent.name if ent else re.sub(r"^The\s+", "", " ".join(toks))), None, "org"
+    if len(toks) == 1 and toks[0][0].isupper() and toks[0].lower() not in _NOT_NAMES and \
+            not title:
+        ent = reg.org(toks[0])
+        return (ent.name if ent else toks[0]), None, "org"
+    return None
+
+
+_NP_CHAR = (r"(?:[^.;:!?_“”\"]|(?<=\b(?:Mr|Ms|Dr|St|Jr|Sr))\.|(?<=\b(?:Mrs|Sen|Rep|Gov|Gen))\.|"
+            r"(?<=\b[A-Z])\.)")
+_AFTER_VERB_FIRST = re.compile(
+    rf"^[\s,—–-]*(?P<verb>{_VERBS})(?:\s+(?:on|in)\s+\w+)?\s+(?P<np>{_NP_CHAR}{{1,160}}?)"
+    r"\s*(?=[;:!?—]|$|\.(?!(?<=\b[A-Z]\.)|(?<=\b(?:Mr|Ms|Dr|St)\.)|(?<=\b(?:Mrs|Sen|Rep|Gov)\.))|"
+    r",\s*(?:who|adding|as|in|on|at|after|when|during|noting|speaking)\b)"
+)
+_AFTER_VERB_LATE = re.compile(
+    rf",\s+(?P<verb>said|says|added|wrote|writes|explained|noted)\s+(?P<np>{_NP_CHAR}{{1,120}}?)"
+    r"\s*(?=[;:!?—]|$|\.(?!(?<=\b[A-Z]\.)|(?<=\b(?:Mr|Ms|Dr|St)\.))|,)"
+)
+_AFTER_NP_FIRST = re.compile(
+    rf"^[\s,—–-]*(?P<np>{_NP_CHAR}{{1,160}}?)\s+(?:(?:{_ADVS})\s+)?(?P<verb>{_VERBS})\b"
+)
+_ACCORDING = re.compile(rf"according to\s+(?P<np>{_NP_CHAR}{{1,140}}?)\s*(?=[;:!?,—]|$|"
+                         r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSen)(?<!\bRep)(?<!\b[A-Z])\.)",
+                         re.I)
+
+
+def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
+    """'“...,” X said' / '“...,” said X' / '“...,” according to X'."""
+    inner_end = masked[sp.end - 1]
+    end = _sentence_end(masked, sp.mark_end, hi)
+    after = masked[sp.mark_end : end]
+    nxt = re.search(r"[“\"‘«]", after)
+    if nxt:
+        after = after[: nxt.start()]
+    if inner_end == "." and re.match(r"\s*[A-Z]", after):
+        return False  # a new sentence starts after a closed quote
+    qa = _QUOTED_AS.search(after)
+    if qa and len(after[: qa.start()].split()) <= 8:  # '“...” the RBK website quoted X as saying'
+        spk, role, ok = _resolve(qa.group("np"), sp.mark_end + qa.start("np"), reg, head_first=True)
+        if ok:
+            _set(sp, spk, role, qa.group(0), direct=True)
+            return True
+    for rx in (_AFTER_VERB_FIRST, _AFTER_NP_FIRST):
+        m = rx.match(after)
+        if m and rx is _AFTER_NP_FIRST and re.match(r"[\s,]*[a-z]+ing\b", m.group("np")):
+            continue  # '“...,” suggesting he might ..., CNN reported': CNN reports, not speaks
+        if m:
+            spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg,
+                                     head_first=rx is _AFTER_VERB_FIRST)
+            if ok:
+                cue = after[m.start("np") if rx is _AFTER_NP_FIRST else m.start("verb") :
+                            m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
+                _set(sp, spk, role, cue.strip(" ,"), direct=True)
+                return True
+    late = _AFTER_VERB_LATE.search(after)
+    if late:  # '“...” if she didn't win by more, said David Wasserman, an analyst'
+        spk, role, ok = _resolve(late.group("np"), sp.mark_end + late.start("np"), reg,
+                                 head_first=True)
+        if ok and spk:
+            _set(sp, spk, role, late.group(0).strip(" ,"), direct=True)
+            return True
+    m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
+    if m:
+        spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)
+        if ok:
+            _set(sp, spk, role, m.group(0).strip(" ,"), direct=True)
+            return True
+    return False
+
+
+_COLON_CUE = re.compile(rf"(?:^|[.;]\s+|\s[-–—]\s)((?:(?!\s[-–—]\s){_NP_CHAR}){{2,80}}):\s*$")
+_QUOTED_AS = re.compile(
+    rf"\b(?:quoted|reported|cited)\s+(?P<np>{_NP_CHAR}{{2,100}}?)\s+as\s+say(?:ing)?\b"
+)
+
+
+def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
+    """'X said: “...”', 'X told reporters that “...”', 'according to X, “...”', 'X: “...”'."""
+    s0 = _sentence_start(masked, lo, sp.mark_start)
+    before = masked[s0 : sp.mark_start]
+    qa = _QUOTED_AS.search(before)
+    if qa:  # "SANA quoted a military source as saying “...”"
+        spk, role, ok = _resolve(qa.group("np"), s0 + qa.start("np"), reg, head_first=True)
+        if ok:
+            _set(sp, spk, role, qa.group(0), direct=True)
+            return True
+    if not before.strip():
+        prev_start = _sentence_start(masked, lo, max(lo, s0 - 1))
+        prev = masked[prev_start:s0]
+        if prev.rstrip().endswith(":"):
+            s0, before = prev_start, prev
+        else:
+            return False
+    m = _ACCORDING.search(before)
+    if m:
+        spk, role, ok = _resolve(m.group("np"), s0 + m.start("np"), reg, head_first=True)
+        if ok:
+            _set(sp, spk, role, m.group(0).strip(" ,"), direct=True)
+            return True
+    verbs = list(_VERB_RE.finditer(before))
+    for vm in reversed(verbs):
+        if before[: vm.start()].rstrip().endswith(("so-", "so")):
+            continue
+        head = before[: vm.start()]
+        head = re.sub(rf"\s+(?:{_ADVS})\s*$", "", head)
+        cut = max(head.rfind("”"), head.rfind('"'), head.rfind("_"))
+        clause = head[cut + 1 :] if cut >= 0 else head
+        clause = re.sub(r"^.*\b(?:and|but|while|as|after|before|because|when)\s+(?=[A-Za-z])",
+                        "", clause) if len(clause.split()) > 14 else clause
+        spk, role, ok = _resolve(clause, s0 + (cut + 1 if cut >= 0 else 0), reg)
+        if not ok and cut >= 0:
+            continue
+        if not ok:
+            after_verb = before[vm.end() :]
+            m2 = re.match(r"\s+([A-Z][^,:;]{1,60}?)\s*[,:]?\s*$", after_verb)
+            if m2:  # "Said Lavrov: “...”"
+                spk, role, ok = _resolve(m2.group(1), s0 + vm.end(), reg, head_first=True)
+        if ok:
+            cue = (_LEAD_JUNK.sub("", clause.strip()) + " " + vm.group()).strip()
+            _set(sp, spk, role, cue, direct=True)
+            return True
+        break
+    m = _COLON_CUE.search(before)
+    if m:
+        spk, role, ok = _resolve(m.group(1), s0 + m.start(1), reg)
+        if ok and (spk or role):
+            _set(sp, spk, role, m.group(1).strip() + ":", direct=True)
+            return True
+    return _attribute_subject(before, s0, sp, reg)
+
+
+def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
+    """Embedded quote: the sentence's subject speaks ("Lavrov slammed X for “...”")."""
+    clause = _LEAD_JUNK.sub("", before.lstrip())
+    clause = re.sub(r"^(?:On|In|At|During|After|Before|Last|Earlier|Later)\b[^,]{0,40},\s*", "",
+                    clause)
+    m = re.match(rf"((?:the\s+|The\s+)?(?:{_NAME_TOKEN}\s+){{0,5}}{_NAME_TOKEN}|[Hh]e|[Ss]he)"
+                 r"\s+(?:(?:also|then|later|has|had|have|again|still|even|once|quickly|"
+                 r"repeatedly|openly|publicly|sharply)\s+)?([a-z]+(?:ed|s))\b", clause)
+    if not m or m.group(2) in {"is", "was", "has", "as", "this", "us"} or \
+            re.search(r"[’']s$", m.group(1)):
+        return False
+    known = m.group(1).lower() in {"he", "she"} or reg.person(m.group(1), s0 + len(before)) or \
+        reg.org(m.group(1))
+    if not known:
+        return False
+    spk, role, ok = _resolve(m.group(1), s0 + before.find(m.group(1)), reg)
+    if ok and spk:
+        _set(sp, spk, role, f"{m.group(1)} {m.group(2)}", direct=True)
+        return True
+    return False
+
+
+def _set(sp: _Span, speaker: str | None, role: str | None, cue: str | None, direct: bool) -> None:
+    if cue and len(cue.split()) > 14:  # keep the end of a long clause: the part next to the verb
+        cue = " ".join(cue.split()[-10:])
+    if role:  # a role read off the text next to a quote can start with its closing mark
+        role = role.strip(" ,;:\"“”‘’'") or None
+    if role and (not re.search(r"[A-Za-z]{3}", role) or _VERB_RE.fullmatch(role.strip())):
+        role = None
+    sp.speaker, sp.role, sp.cue, sp.direct = speaker, role, cue, direct
+
+
+
+
+def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
+             paras: list[tuple[int, int]], reg: _Registry) -> None:
+    """Uncued quotes take the speaker of their multi-paragraph group, their paragraph, the
+    previous sentence's cue, or the previous paragraph's last quote (a quote-only paragraph)."""
+    by_group: dict[int, _Span] = {}
+    for sp in spans:
+        if sp.direct and sp.group not in by_group:
+            by_group[sp.group] = sp
+    for k, sp in enumerate(spans):
+        if sp.direct:
+            continue
+        src = by_group.get(sp.group)
+        if src is None:
+            same = [o for o, p in zip(spans, para_of, strict=True)
+                    if p == para_of[k] and o.direct and o is not sp]
+            before = [o for o in same if o.start < sp.start]
+            after = [o for o in same if o.start > sp.start]
+            # a following quote lends its cue only when nothing but its own marks sits between
+            nxt = after[0] if after and len(text[sp.mark_end : after[0].mark_start]) < 4 else None
+            src = before[-1] if before else nxt
+        if src is None:
+            lo, _ = paras[para_of[k]]
+            s0 = _sentence_start(masked, lo, sp.mark_start)
+            if s0 > lo:
+                prev_start = _sentence_start(masked, lo, s0 - 1)
+                probe = _Span(s0 - 1, s0 - 1, s0 - 1, s0 - 1, -1)
+                if _attribute_before(masked, probe, prev_start, reg) and probe.speaker:
+                    src = probe
+            elif para_of[k] > 0 and sp.mark_start == lo:
+                prev = [o for o, p in zip(spans, para_of, strict=True)
+                        if p == para_of[k] - 1 and o.speaker]
+                if prev and prev[-1].mark_end >= paras[para_of[k] - 1][1] - 60:
+                    src = prev[-1]
+        if src is not None and src.speaker:
+            sp.speaker, sp.role, sp.cue = src.speaker, src.role, src.cue

@@ -1,0 +1,78 @@
+"""The extractor's entry point: `Quote` and `extract_quotes`, which runs the pipeline
+(spans, mask, registry, attribution, inheritance) and drops scare quotes and titles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.articles import Article
+from index.quotes.attribution import _attribute_after, _attribute_before, _inherit
+from index.quotes.marks import _find_spans, _mask, _paragraphs, _Span
+from index.quotes.names import _Registry
+from index.quotes.vocab import _VERB_RE
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation as offsets into its article: its text is always `article.text[start:end]`."""
+
+    article_id: str
+    start: int  # first character inside the quotation marks
+    end: int  # one past the last character inside the marks
+    speaker: str | None  # canonical full name or organisation, e.g. "Sergei Lavrov"
+    role: str | None  # e.g. "Russian Foreign Minister", "the ICRC's director for the Near East"
+    cue: str | None  # the attribution cue as written: "the top Russian diplomat said"
+
+    def text(self, article: Article) -> str:
+        return article.text[self.start : self.end]
+
+
+def _is_fragment(text: str, sp: _Span) -> bool:
+    """Scare quotes and titles: few words, no sentence shape."""
+    inner = text[sp.start : sp.end]
+    words = inner.split()
+    if len(words) <= 2:
+        return True
+    small = {"of", "the", "and", "a", "in", "on", "for", "to"}
+    titled = all(w[:1].isupper() or not w[:1].isalpha() or w.lower() in small for w in words)
+    return len(words) <= 6 and titled and not inner.endswith((".", "!", "?", ","))
+
+
+def extract_quotes(article: Article) -> list[Quote]:
+    """Quotes of one article, each with its best-guess speaker (None if unknown)."""
+    text = article.text
+    spans = _find_spans(text)
+    if not spans:
+        return []
+    masked = _mask(text, spans)
+    reg = _Registry(text, masked)
+    paras = _paragraphs(text)
+    para_of = _para_index(paras, spans)
+    for sp, p in zip(spans, para_of, strict=True):
+        lo, hi = paras[p]
+        _attribute_after(masked, sp, hi, reg) or _attribute_before(masked, sp, lo, reg)
+        reg.note_speaker(sp.speaker, sp.mark_end)
+    _inherit(text, masked, spans, para_of, paras, reg)
+    out = []
+    for sp in spans:
+        spoken = bool(sp.direct and sp.cue and _VERB_RE.search(sp.cue))
+        titled = _is_fragment(text, sp) and len(text[sp.start : sp.end].split()) > 2
+        if _is_fragment(text, sp) and (not spoken or titled):
+            continue
+        n_words = len(text[sp.start : sp.end].split())
+        if n_words <= 2 and not (sp.speaker and spoken):
+            continue
+        if n_words == 3 and not sp.speaker and text[sp.end - 1] not in ".!?,":
+            continue  # a three-word scare quote ("special military operation") with no cue
+        out.append(Quote(article.id, sp.start, sp.end, sp.speaker, sp.role, sp.cue))
+    return out
+
+
+def _para_index(paras: list[tuple[int, int]], spans: list[_Span]) -> list[int]:
+    out, p = [], 0
+    for sp in spans:
+        while p + 1 < len(paras) and paras[p + 1][0] <= sp.mark_start:
+            p += 1
+        out.append(p)
+    return out
+

@@ -1,0 +1,83 @@
+"""Match a user's name for someone ("Lavrov", "the ICRC", "the Russian foreign minister") to
+a stored quote's speaker and role, at question time."""
+
+from __future__ import annotations
+
+import re
+
+from index.quotes.extract import Quote
+from index.quotes.names import _acronym, _strip_possessive
+from index.quotes.vocab import _STOP
+
+
+def _norm_words(text: str) -> list[str]:
+    text = text.replace(".", "")
+    return [_strip_possessive(w).lower() for w in re.findall(r"[\w’'-]+", text)]
+
+
+def speaker_matches(query: str, quote: Quote) -> bool:
+    """Does a user's "Lavrov" / "the ICRC" / "UN" / "the Russian foreign minister" mean this
+    quote's speaker? Case-insensitive; full names, surnames, acronyms and role words count."""
+    if not (quote.speaker or quote.role):
+        return False
+    q = re.sub(r"^(?:the|a|an)\s+", "", query.strip(), flags=re.I).strip(" ?.!")
+    q_words = [w for w in _norm_words(q) if w not in _FILLER | {"mr", "mrs", "ms", "dr"}]
+    if not q_words:
+        return False
+    spk_words = [w for w in _norm_words(quote.speaker or "") if w not in _FILLER]
+    all_words = set(spk_words) | set(_norm_words(quote.role or ""))
+    if q_words == spk_words:
+        return True
+    plain = q.replace(".", "")
+    if len(q_words) == 1 and re.fullmatch(r"[A-Za-z]{2,8}", plain):  # "ICRC", "U.N.", "who"
+        if quote.speaker and " " in quote.speaker and _acronym(quote.speaker) == plain.upper():
+            return True
+        if plain.isupper() and plain.lower() in all_words:  # "the ICRC's director ..."
+            return True
+        if plain.isupper() and _role_acronym(quote.role or "", plain.upper()):
+            return True  # "UN" for a "United Nations deputy spokesman"
+    if len(q_words) > 1 and _acronym(q).lower() in all_words:  # spelled out vs. acronym
+        return True
+    if len(q_words) > 1 and spk_words:
+        if len(spk_words) > 1 and q_words[-len(spk_words):] == spk_words:
+            return True  # "Senator Chris Murphy", "OCHA spokesman Jens Laerke"
+        if len(spk_words) == 1 and q_words[-1] == spk_words[0] and quote.speaker[:1].isupper():
+            return True  # the article's short form: "Sanders" for "Bernie Sanders"
+    if len(q_words) == 1:
+        return q_words[0] in spk_words  # surname or any part of the name
+    if all(w in all_words or w in _STOP or _ROLE_SYNONYMS.get(w, set()) & all_words
+           for w in q_words):
+        return True  # role words, "head" for "chief executive", "spokesman" for "spokeswoman"
+    # "Mexico's foreign secretary" for a bare "Foreign Secretary": the country qualifier may be
+    # left out of the role, but not swapped for another ("Ukraine's foreign minister").
+    first = re.match(r"\s*([\w-]+)(?:’s|'s|’|')\s", q)
+    rest = q_words[1:]
+    if first and len(rest) >= 2 and all(w in all_words or w in _STOP for w in rest):
+        role_names = {w.lower() for w in re.findall(r"\b[A-Z][\w-]*", quote.role or "")}
+        return role_names <= set(rest)
+    return False
+
+
+_FILLER = {"the", "of", "a", "an"}
+_LEAD = {"head", "chief", "director", "leader", "chair", "chairman", "chairwoman", "boss"}
+_SPOKES = {"spokesman", "spokeswoman", "spokesperson"}
+_ROLE_SYNONYMS = {w: _LEAD - {w} for w in _LEAD} | {w: _SPOKES - {w} for w in _SPOKES}
+
+
+def _role_acronym(role: str, acronym: str) -> bool:
+    """Is `acronym` the initials of a run of capitalised words in a role ("United Nations"
+    in "United Nations Deputy Spokesman")?"""
+    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", role)
+             if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
+    for i, first in enumerate(words):
+        if not first[0].isupper():
+            continue
+        run = ""
+        for w in words[i:]:
+            if not w[0].isupper():
+                break
+            run += w[0]
+            if run == acronym:
+                return True
+    return False
+

@@ -1,0 +1,178 @@
+"""Who said it: the right speaker on the seed article, on quotes hand-checked in the data, and
+for each cue pattern (after, before, colon, according to, pronouns, the previous sentence)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.articles import Article
+from index.quotes import Quote, extract_quotes
+from tests.index.quotes.helpers import DATA, make, quote_in, quotes, seed_quote, speaker_of
+
+# --- the seed article ----------------------------------------------------------------------
+
+
+def test_seed_lavrov_quotes(seed: tuple[Article, list[Quote]]) -> None:
+    q = seed_quote(seed, "This is capitulating before terrorists and even a reward")
+    assert q.speaker == "Sergei Lavrov"
+    assert q.role and "Russian Foreign Minister" in q.role
+    assert q.text(seed[0]).endswith("Security Council resolutions,")
+    assert seed_quote(seed, "a desire to justify outrageous acts").speaker == "Sergei Lavrov"
+    assert seed_quote(seed, "a desire to justify").text(seed[0]).endswith("groupings.")
+    q = seed_quote(seed, "Otherwise, it would be difficult to explain")
+    assert q.speaker == "Sergei Lavrov"
+    assert q.cue == "the top Russian diplomat said"
+
+
+def test_seed_icrc_quotes(seed: tuple[Article, list[Quote]]) -> None:
+    q = seed_quote(seed, "This is the worst wave of displacement")
+    assert q.speaker == "Fabrizio Carboni"
+    assert q.role and "ICRC" in q.role
+    assert q.text(seed[0]).endswith("It’s completely unacceptable,")
+    assert seed_quote(seed, "deeply alarmed").speaker == "International Committee of the Red Cross"
+
+
+def test_seed_nobody_else(seed: tuple[Article, list[Quote]]) -> None:
+    article, found = seed
+    allowed = {"Sergei Lavrov", "Fabrizio Carboni", "International Committee of the Red Cross"}
+    assert {q.speaker for q in found} <= allowed
+    immediately = [q for q in found if q.text(article) == "immediately"]
+    assert all(q.speaker in {"Fabrizio Carboni", "International Committee of the Red Cross"}
+               for q in immediately)
+
+
+# --- hand-checked quotes from the data (speaker read off the text by a person) -------------
+
+PN, GU, FK, NY = ("polnear/articles.jsonl", "russia-ukraine-2022/guardian.jsonl",
+                  "fakes/articles.jsonl", "russia-ukraine-2022/nyt.jsonl")
+HAND_CHECKED = [
+    # (dataset, article id, fragment of the quote, expected speaker)
+    (PN, "pn-0794", "If you believe you represent the people", "Barney Frank"),
+    (PN, "pn-0527", "All of Trump’s properties had gone to hell", "Ernest D. Coursey"),
+    (PN, "pn-0761", "They have a perception of the Clintons", "Mattie Thomas"),
+    (PN, "pn-0690", "I could say I identify as anything", "Franson Reneus"),
+    (PN, "pn-0754", "The timing of it is quite suspect", "Tom Vilsack"),
+    (PN, "pn-0180", "This is an absolute epidemic", "Ted Cruz"),
+    (PN, "pn-0739", "October provided a resurgence for her", "David Axelrod"),
+    (PN, "pn-0641", "The reason that we are generating this enthusiasm", "Bernie Sanders"),
+    (PN, "pn-0046", "You shouldn’t say that unless you can really deliver it", "Hillary Clinton"),
+    (GU, "guardian-38", "This decision is really unprecedented", "Dmitry Peskov"),
+    (GU, "guardian-181", "It’s impossible to predict what the future may hold",
+     "Chris Kempczinski"),
+    (GU, "guardian-20", "There is now very strong evidence this is a purposive", "Brian Daniels"),
+    (GU, "guardian-99", "due to Russian blockades we are unable", "Volodymyr Zelenskiy"),
+    (FK, "fakes-190", "The troops and militiamen knew exactly where", "Rami Abdel Rahman"),
+    (FK, "fakes-282", "At least 15 people were killed and 12 others injured",
+     "Rami Abdel Rahman"),
+    (FK, "fakes-571", "We need help from the international community", "Idris Nahsen"),
+    (FK, "fakes-376", "Three attacks reportedly hit heavily crowded areas", "UNICEF"),
+    (FK, "fakes-0", "Some cases appear to show additional signs", "World Health Organization"),
+    (FK, "fakes-86", "No one has yet visited the site", "Vladimir Safronkov"),
+    (NY, "nyt-0", "I thought it should be outside politics", "Slava Lepsheiev"),
+    (NY, "nyt-0", "I realized I had a responsibility", "Slava Lepsheiev"),
+]
+
+
+@pytest.mark.parametrize(("rel", "article_id", "fragment", "expected"), HAND_CHECKED)
+def test_hand_checked(rel: str, article_id: str, fragment: str, expected: str | None) -> None:
+    if DATA is None:
+        pytest.skip("../shared/data not found")
+    assert quote_in(rel, article_id, fragment).speaker == expected
+
+
+# --- patterns on short synthetic text ------------------------------------------------------
+
+
+def test_x_said_after() -> None:
+    text = "Ukraine’s president Volodymyr Zelenskiy spoke. “We will win,” Zelenskiy said."
+    assert speaker_of(text, "We will win") == "Volodymyr Zelenskiy"
+
+
+def test_said_x_after() -> None:
+    text = "“We will not give up the city,” said Oleksiy Arestovych, an adviser to the president."
+    found = extract_quotes(make(text))
+    assert found[0].speaker == "Oleksiy Arestovych"
+    assert found[0].role and "adviser" in found[0].role
+
+
+def test_x_said_before_with_colon() -> None:
+    text = "Mayor Vitali Klitschko said: “The city is ready to defend itself.”"
+    assert speaker_of(text, "The city is ready") == "Vitali Klitschko"
+
+
+def test_according_to() -> None:
+    text = "The talks failed, according to Dmitry Peskov, who called them “a waste of our time”."
+    assert speaker_of(text, "a waste of our time") == "Dmitry Peskov"
+    text = "“Prices will keep rising for months,” according to Janet Yellen."
+    assert speaker_of(text, "Prices will keep") == "Janet Yellen"
+
+
+def test_colon_cue() -> None:
+    text = "Senator Lindsey Graham: “This is a disgrace for the whole country.”"
+    assert speaker_of(text, "This is a disgrace") == "Lindsey Graham"
+
+
+def test_pronoun() -> None:
+    text = ("Boris Johnson visited Kyiv on Saturday.\n\n"
+            "“The UK stands with Ukraine,” he said.")
+    assert speaker_of(text, "The UK stands") == "Boris Johnson"
+
+
+def test_quote_before_and_after_cue() -> None:
+    text = "“We are ready,” Olaf Scholz said, “to send more weapons if needed.”"
+    found = quotes(text)
+    assert [s for _, s in found] == ["Olaf Scholz", "Olaf Scholz"]
+
+
+def test_cue_in_previous_sentence() -> None:
+    text = ("Antonio Guterres spoke to reporters in Geneva on Monday. He said the war had to end. "
+            "“Enough is enough. The suffering must stop.”")
+    assert speaker_of(text, "Enough is enough") == "Antonio Guterres"
+
+
+def test_embedded_quote_takes_subject() -> None:
+    text = "Sergei Lavrov slammed some governments for having “a desire to justify bad acts.”"
+    assert speaker_of(text, "a desire") == "Sergei Lavrov"
+
+
+def test_report_is_not_a_speaker() -> None:
+    text = "“Civilian casualties rose sharply in March,” the report said."
+    assert speaker_of(text, "Civilian casualties") is None
+
+
+def test_pronoun_next_to_verb_wins() -> None:
+    text = ("Donald Trump spoke on Monday. In a tweet, Trump slammed establishment Republicans, "
+            "who he said are “far more difficult than Crooked Hillary” to deal with.")
+    assert speaker_of(text, "far more difficult") == "Donald Trump"
+
+
+def test_quoted_as_saying() -> None:
+    text = ('"We have no idea what this is connected with," the RBK news website quoted '
+            "Margarita Simonyan, the editor in chief, as saying.")
+    assert speaker_of(text, "We have no idea") == "Margarita Simonyan"
+
+
+def test_agency_reported_x_as_saying() -> None:
+    text = ("The Belarusian president, Alexander Lukashenko, spoke on Sunday.\n\n"
+            "“We were and will act together with our brothers in Russia,” the state news agency "
+            "Belta reported Lukashenko as saying.")
+    assert speaker_of(text, "We were and will act") == "Alexander Lukashenko"
+
+
+def test_it_needs_a_nearby_organisation() -> None:
+    text = ("The Washington Post reported the incident in March. " + "Filler sentence here. " * 20
+            + "The affidavit was filed later. It continued: “Probable cause exists to charge him.”")
+    assert speaker_of(text, "Probable cause") is None
+
+
+def test_cue_after_an_intervening_clause() -> None:
+    text = ('"Many would consider that an embarrassment" if she did not win by more, said David '
+            'Wasserman, an elections analyst. "And yet it would seal the deal" because she would '
+            "expand her lead, he said.")
+    assert [s for _, s in quotes(text)] == ["David Wasserman", "David Wasserman"]
+
+
+def test_reporting_outlet_after_a_clause_is_not_the_speaker() -> None:
+    text = ('Donald Trump welcomed the news, saying Kasich was "doing the right thing," suggesting '
+            "he might consider him as a running mate, CNN reported.")
+    assert speaker_of(text, "doing the right thing") != "CNN"

@@ -1,0 +1,55 @@
+"""People and organisations: a surname, "Mr. X" or a role description resolves to the
+person introduced earlier; titles, parentheticals and long organisation names parse."""
+
+from __future__ import annotations
+
+from index.quotes import extract_quotes
+from tests.index.quotes.helpers import make, speaker_of
+
+
+def test_surname_and_mr() -> None:
+    text = ("Representative James E. Clyburn endorsed Joe Biden. "
+            "“I know Joe, and he knows us,” Mr. Clyburn said.")
+    assert speaker_of(text, "I know Joe") == "James E. Clyburn"
+
+
+def test_title_back_reference() -> None:
+    text = ("Russian Foreign Minister Sergei Lavrov met Antony Blinken, the US secretary of "
+            "state.\n\n"
+            "“Nothing was agreed today,” the Russian minister said.")
+    assert speaker_of(text, "Nothing was agreed") == "Sergei Lavrov"
+
+
+def test_description_needs_a_shared_word() -> None:
+    text = ("Carly Fiorina, a former presidential candidate, watched the speech. Hillary Clinton "
+            "spoke as the nominee.\n\n“A man you can bait with a tweet is not a man we can trust,” "
+            "said the Democratic nominee.")
+    assert speaker_of(text, "A man you can bait") != "Carly Fiorina"
+
+
+def test_organisation_speaker() -> None:
+    text = ("The World Health Organization said on Wednesday it was “deeply concerned” by the "
+            "reports of chemical weapons use.")
+    assert speaker_of(text, "deeply concerned") == "World Health Organization"
+
+
+def test_long_organisation_names_and_live_blog_stamps() -> None:
+    text = ("2 May 2022 03.52 Adam Schiff, chairman of the US House Intelligence Committee, has "
+            "told CNN “it’s only a matter of time before the president visits Ukraine”.\n\n"
+            "The US-based Institute for the Study of War noted: “Kherson is critical terrain.”")
+    found = extract_quotes(make(text))
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Adam Schiff", "chairman of the US House Intelligence Committee"),
+        ("Institute for the Study of War", None),
+    ]
+
+
+def test_abbreviated_titles_and_parentheticals() -> None:
+    text = ('"Pence is standing up for conservatism," tweeted Sen. Lindsey O. Graham (R-S.C.), '
+            "a former presidential candidate.")
+    assert speaker_of(text, "Pence is standing") == "Lindsey O. Graham"
+
+
+def test_appositive_with_age_and_place() -> None:
+    text = '"Both of them scare me," Harry Bond, 30, of Raleigh, N.C., who was polled, said.'
+    assert speaker_of(text, "Both of them") == "Harry Bond"
