@@ -7,7 +7,15 @@ from datetime import date, datetime
 
 import numpy as np
 
-from bot.answer import Answerer, _by_coverage, _quote_scores, _quoting_first, _windows
+from bot.answer import (
+    Answerer,
+    _by_coverage,
+    _quote_scores,
+    _quoting_first,
+    _run,
+    _run_text,
+    _windows,
+)
 from bot.question import parse
 from index.quotes import Quote, speaker_matches
 from index.search import ArticleMeta, Hit, QuoteRecord
@@ -187,3 +195,29 @@ def test_a_passage_takes_in_its_retrieved_neighbours_of_the_same_article():
 def test_a_passage_never_crosses_into_another_article():
     index = ChunkedIndex([0, 1])
     assert _windows(index, [Hit(0, 0.9, None, None), Hit(1, 0.8, None, None)]) == [(0, 0), (1, 1)]
+
+
+RUN_TEXT = ("“We need to know how to infect them with our ideology,” Sergei Novikov told teachers. "
+            "“Our work is aimed at changing consciousness.” Critics disagreed. “It is wrong,” "
+            "said Ivan Petrov.\n\n“Teachers must obey,” Novikov added.")
+
+
+def spoken(fragment: str, speaker: str, rid: int) -> QuoteRecord:
+    start = RUN_TEXT.index(fragment)
+    return QuoteRecord(rid, 0, Quote("a", start, start + len(fragment), speaker, None, None),
+                       f"h{rid}")
+
+
+def test_a_statement_split_by_its_attribution_is_shown_whole_with_the_articles_marks():
+    quotes = [spoken("We need to know how to infect them with our ideology,", "Sergei Novikov", 1),
+              spoken("Our work is aimed at changing consciousness.", "Sergei Novikov", 2),
+              spoken("It is wrong,", "Ivan Petrov", 3),
+              spoken("Teachers must obey,", "Sergei Novikov", 4)]
+    index = FakeIndex(text=RUN_TEXT)
+    run = _run(index, quotes[1], quotes)  # picked by its second half, shown from the first
+    assert [r.id for r in run] == [1, 2]  # another speaker and a new paragraph end the run
+    assert _run_text(index, run) == ("“We need to know how to infect them with our ideology,” "
+                                     "Sergei Novikov told teachers. “Our work is aimed at "
+                                     "changing consciousness.”")
+    assert _run(index, quotes[2], quotes) == [quotes[2]]
+    assert _run_text(index, [quotes[2]]) == "It is wrong,"  # a lone quote: its words only
