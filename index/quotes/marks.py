@@ -61,9 +61,10 @@ def _mark_kind(text: str, i: int, j: int) -> str:
 
 
 def _double_marks(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    """Double quotation mark runs in text[lo:hi] as (start, end, kind); `""` counts once."""
+    """Double quotation mark runs in text[lo:hi] as (start, end, kind); `""` counts once, and
+    two apostrophes `''` are one mark (some US wire copy types its double quotes that way)."""
     marks = []
-    for m in re.finditer(r"[“”„«»\"]+", text[lo:hi]):
+    for m in re.finditer(r"(?<!')''(?!')|[“”„«»\"]+", text[lo:hi]):
         i, j = m.start() + lo, m.end() + lo
         run = m.group()
         if len(run) > 1 and len(set(run)) > 1:  # e.g. ”“ between adjacent quotes: split
@@ -156,7 +157,8 @@ def _find_spans(text: str) -> list[_Span]:
         if open_idx is not None:
             ms, me, _ = marks[open_idx]
             nxt = _next_para_start(paras, hi)
-            if nxt is not None and text[nxt] in "“\"„«" and hi - me <= _MAX_QUOTE:
+            if (nxt is not None and (text[nxt] in "“\"„«" or text.startswith("''", nxt))
+                    and hi - me <= _MAX_QUOTE):
                 g = continued if continued is not None and ms == lo else None
                 if g is None:
                     group += 1

@@ -72,6 +72,13 @@ def test_doubled_straight_quotes() -> None:
     assert quotes(text) == [("We are stronger together and we will win", "Hillary Clinton")]
 
 
+def test_two_apostrophes_as_double_quotes() -> None:
+    """US wire copy in the data types “ and ” as '' (1,700 quotes of polnear were lost)."""
+    text = ("''ESPN is an inclusive company,'' ESPN said in a statement. The fans' anger and "
+            "the players'  union's statement did not help.\n\n''We will talk,'' said Ann Lee.")
+    assert quotes(text) == [("ESPN is an inclusive company,", "ESPN"), ("We will talk,", "Ann Lee")]
+
+
 def test_unclosed_quote_does_not_swallow() -> None:
     text = ("He said “this never closes.\n\nA new paragraph without a mark.\n\n"
             "“Real quote here,” said Anna Smith.")
