@@ -166,8 +166,9 @@ class Answerer:
                 index.articles[r.article_row].date.timestamp() / 1e10  # ~0.16 in 2020
                 - (0.5 if len(r.quote.text(index.article(r.article_row)).split()) < 8 else 0.0)
                 for r in records])
+        # A speaker's own words first; sentences reporting what they said fill in after.
         scored = sorted((_Scored(r, float(s)) for r, s in zip(records, relevance)),
-                        key=lambda s: -s.score)
+                        key=lambda s: (s.record.quote.reported, -s.score))
         if not q.topic:
             return Answer(question=question, kind="quotes",
                           quotes=self._quote_items(index, scored, k))
@@ -199,7 +200,7 @@ class Answerer:
     def _quotes_near(index: SearchIndex, hits: list[Hit], topic: str, vector: np.ndarray,
                      mode: Mode) -> list[_Scored]:
         """Quotes inside the retrieved chunks, scored by their own words and their chunk;
-        attributed ones first."""
+        attributed ones first, then reported speech."""
         hit_ids = {h.chunk_id for h in hits}
         records = index.quotes_in_articles(sorted({int(index.chunk_article[c]) for c in hit_ids}))
         inside = [(r, c) for r, c in zip(records, _chunks_of(index, records).tolist()) if c in hit_ids]
@@ -209,7 +210,8 @@ class Answerer:
         chunk_ids = [c for _, c in inside]
         relevance = _quote_scores(index, records, index.cosine(chunk_ids, vector), topic, mode)
         scored = [_Scored(r, float(s)) for r, s in zip(records, relevance)]
-        return sorted(scored, key=lambda s: (s.record.quote.speaker is None, -s.score))
+        return sorted(scored, key=lambda s: (s.record.quote.speaker is None,
+                                             s.record.quote.reported, -s.score))
 
     def _quote_items(self, index: SearchIndex, scored: Iterable[_Scored], k: int) -> list[QuoteItem]:
         """Up to k quotes, each text shown once with every article that carries it; a quote
@@ -229,8 +231,9 @@ class Answerer:
             text = _run_text(index, run)
             others = [index.articles[o.article_row] for o in index.quotes_with_hash([record.text_hash])
                       if o.article_row != record.article_row]
+            form = "reported" if record.quote.reported else "statement" if len(run) > 1 else "quote"
             items.append(QuoteItem(
-                speaker=record.quote.speaker, speaker_role=record.quote.role, text=text,
+                speaker=record.quote.speaker, speaker_role=record.quote.role, text=text, form=form,
                 score=round(s.score, 4), article=_ref(index.articles[record.article_row]),
                 also_in=[_ref(o) for o in {o.row: o for o in others}.values()],
                 dates=_date_mentions(text, index.articles[record.article_row])))
@@ -307,6 +310,7 @@ def _run(index: SearchIndex, record: QuoteRecord, article_quotes: list[QuoteReco
     def joins(a: QuoteRecord, b: QuoteRecord) -> bool:
         gap = text[a.quote.end : b.quote.start]
         return (a.quote.speaker == b.quote.speaker and a.quote.role == b.quote.role
+                and not a.quote.reported and not b.quote.reported
                 and len(gap) <= RUN_GAP and "\n" not in gap)
 
     first = last = at

@@ -43,7 +43,8 @@ def render_text(answer: Answer, width: int = 88) -> str:
             speaker = quote.speaker
             who = quote.speaker or "Unattributed"
             lines += ["", who + (f" ({quote.speaker_role})" if quote.speaker_role else "") + ":"]
-        lines += wrap.wrap(f"“{quote.text}”")
+        lines += wrap.wrap(f"“{quote.text}”" if quote.form == "quote" else
+                           f"(reported) {quote.text}" if quote.form == "reported" else quote.text)
         lines.append("    " + citation(quote.article))
         lines += ["    also in " + citation(ref) for ref in quote.also_in]
         if quote.dates:

@@ -30,6 +30,7 @@ MORE_PREFIX = "more"
 
 NOTHING_FOUND = "I found nothing about that in the articles I know."
 PASSAGES_HEADER = "<b>The articles report</b>"  # passages shown after an answer's quotes
+REPORTED_LEAD = "<i>(reported, not quoted)</i>\n"  # before a sentence that reports speech
 
 
 def esc(text: str | None) -> str:
@@ -152,7 +153,8 @@ class Block:
 
 
 def _item_blocks(
-    header: str | None, text: str, article: ArticleRef, also_in: list[ArticleRef], dates: list
+    header: str | None, text: str, article: ArticleRef, also_in: list[ArticleRef], dates: list,
+    lead: str = "",
 ) -> list[Block]:
     tail = [citation(article)]
     if also_in:
@@ -167,11 +169,11 @@ def _item_blocks(
     if notes:
         tail.append(notes)
     tail_html = "\n".join(tail)
-    room = BLOCK_BUDGET - tg_len(tail_html) - len("<blockquote></blockquote>\n")
+    room = BLOCK_BUDGET - tg_len(tail_html) - tg_len(lead) - len("<blockquote></blockquote>\n")
     pieces = split_text(text, max(room, 500)) or ["…"]
     blocks = []
     for i, piece in enumerate(pieces):
-        body = f"<blockquote>{esc(piece)}</blockquote>"
+        body = f"{lead if i == 0 else ''}<blockquote>{esc(piece)}</blockquote>"
         if i == len(pieces) - 1:
             body += "\n" + tail_html
         else:
@@ -198,7 +200,8 @@ def answer_blocks(answer: Answer) -> list[Block]:
         headers: dict[str, str] = {}
         for q in group_by_speaker(answer.quotes):
             header = headers.setdefault(_speaker_key(q), speaker_line(q))  # the group's first (best) quote
-            blocks += _item_blocks(header, q.text, q.article, q.also_in, q.dates)
+            lead = REPORTED_LEAD if q.form == "reported" else ""
+            blocks += _item_blocks(header, q.text, q.article, q.also_in, q.dates, lead)
         for p in answer.passages:  # what the articles report around the quotes
             blocks += _item_blocks(PASSAGES_HEADER, p.text, p.article, [], p.dates)
         return blocks

@@ -41,6 +41,10 @@ class QuoteItem(_Model):
     speaker: str | None
     speaker_role: str | None
     text: str  # verbatim slice of the article text
+    # "quote": the quoted words alone (shown inside quotation marks); "statement": several
+    # quotes of the speaker with the article's words between, its own marks included;
+    # "reported": a sentence reporting what they said, never shown as a quotation.
+    form: Literal["quote", "statement", "reported"] = "quote"
     score: float
     article: ArticleRef
     also_in: list[ArticleRef] = []  # other articles carrying the same quote

@@ -29,7 +29,7 @@ from index.chunks import Chunk, chunk_article
 from index.config import IndexSettings
 from index.dense import FaissStore, choose_index_type
 from index.lexical import LexicalIndex
-from index.quotes import Quote, extract_quotes
+from index.quotes import Quote, extract_statements
 
 if TYPE_CHECKING:
     from index.qdrant_store import QdrantStore
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHUNKER = "sentences-v1"
-EXTRACTOR = "quotes-v5"
+EXTRACTOR = "quotes-v6"
 
 
 @dataclass
@@ -45,6 +45,7 @@ class BuildReport:
     articles: int = 0
     chunks: int = 0
     quotes: int = 0
+    reported: int = 0  # sentences reporting what a named speaker said
     new: int = 0
     changed: int = 0
     removed: int = 0
@@ -58,7 +59,8 @@ class BuildReport:
 
     def summary(self) -> str:
         lines = [
-            f"articles {self.articles}  chunks {self.chunks}  quotes {self.quotes}",
+            f"articles {self.articles}  chunks {self.chunks}  quotes {self.quotes}  "
+            f"reported statements {self.reported}",
             f"new {self.new}  changed {self.changed}  removed {self.removed}  "
             f"unchanged {self.unchanged}  (chunks embedded: {self.embedded_chunks})",
         ]
@@ -169,11 +171,11 @@ class _Previous:
         if row is None or self.manifest.extractor != EXTRACTOR:
             return None
         found = self.connection.execute(
-            "SELECT start, end, speaker, role, cue FROM quotes WHERE article_row = ? ORDER BY id",
-            (row,),
+            "SELECT start, end, speaker, role, cue, reported FROM quotes WHERE article_row = ? "
+            "ORDER BY id", (row,),
         ).fetchall()
-        return [Quote(article.id, r["start"], r["end"], r["speaker"], r["role"], r["cue"])
-                for r in found]
+        return [Quote(article.id, r["start"], r["end"], r["speaker"], r["role"], r["cue"],
+                      bool(r["reported"])) for r in found]
 
 
 def build(
@@ -209,6 +211,7 @@ def build(
                 counts = previous.manifest.counts
                 report.articles = report.unchanged = len(articles)
                 report.chunks, report.quotes = counts["chunks"], counts["quotes"]
+                report.reported = counts.get("reported", 0)
                 report.up_to_date, report.generation = True, previous.generation
             else:
                 _publish_new(articles, previous, settings, fingerprint, report, progress,
@@ -292,14 +295,15 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
                 to_embed.append(position)
         quotes = (previous.quotes(article) if previous else None)
         if quotes is None:
-            quotes = extract_quotes(article)
+            quotes = extract_statements(article)
         for quote in quotes:
             quote_rows.append((row, quote.start, quote.end, quote.speaker, quote.role, quote.cue,
-                               hashlib.sha1(quote.text(article).encode()).hexdigest()))
+                               hashlib.sha1(quote.text(article).encode()).hexdigest(),
+                               int(quote.reported)))
     db.executemany("INSERT INTO chunks VALUES (?,?,?,?)",
                    [(i, row, c.start, c.end) for i, (row, c) in enumerate(all_chunks)])
-    db.executemany("INSERT INTO quotes (article_row, start, end, speaker, role, cue, text_hash) "
-                   "VALUES (?,?,?,?,?,?,?)", quote_rows)
+    db.executemany("INSERT INTO quotes (article_row, start, end, speaker, role, cue, text_hash, "
+                   "reported) VALUES (?,?,?,?,?,?,?,?)", quote_rows)
     db.commit()
     db.close()
 
@@ -337,7 +341,9 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     LexicalIndex.build(texts).save(partial)
     del vectors
 
-    report.chunks, report.quotes, report.embedded_chunks = len(all_chunks), len(quote_rows), len(to_embed)
+    reported = sum(r[-1] for r in quote_rows)
+    report.chunks, report.embedded_chunks = len(all_chunks), len(to_embed)
+    report.quotes, report.reported = len(quote_rows) - reported, reported
     return store.Manifest(
         model=settings.embedding_model,
         dimension=dimension,
@@ -347,7 +353,8 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
         extractor=EXTRACTOR,
         index_type=dense.index_type,
         corpus_fingerprint=fingerprint,
-        counts={"articles": len(articles), "chunks": len(all_chunks), "quotes": len(quote_rows)},
+        counts={"articles": len(articles), "chunks": len(all_chunks),
+                "quotes": len(quote_rows) - reported, "reported": reported},
     )
 
 

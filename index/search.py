@@ -79,6 +79,9 @@ class SearchIndex:
         self._text_cache: dict[int, str] = {}
         self._speaker_cache: dict[str, list[tuple[str | None, str | None]]] = {}
         self._lock = threading.Lock()  # one connection shared by the bot's worker threads
+        # Indexes built before reported speech was extracted lack the column: still readable.
+        self._has_reported = any(c[1] == "reported"
+                                 for c in self.db.execute("PRAGMA table_info(quotes)"))
 
     @classmethod
     def open(cls, settings: IndexSettings, verify: bool = True) -> SearchIndex:
@@ -175,7 +178,8 @@ class SearchIndex:
 
     def _quote(self, r) -> QuoteRecord:
         article_id = self.articles[r["article_row"]].id
-        quote = Quote(article_id, r["start"], r["end"], r["speaker"], r["role"], r["cue"])
+        quote = Quote(article_id, r["start"], r["end"], r["speaker"], r["role"], r["cue"],
+                      self._has_reported and bool(r["reported"]))
         return QuoteRecord(r["id"], r["article_row"], quote, r["text_hash"])
 
     def quotes_with_hash(self, text_hashes: list[str]) -> list[QuoteRecord]:

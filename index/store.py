@@ -234,7 +234,7 @@ CREATE TABLE chunks (
 CREATE TABLE quotes (
     id INTEGER PRIMARY KEY, article_row INTEGER NOT NULL REFERENCES articles(row),
     start INTEGER NOT NULL, end INTEGER NOT NULL, speaker TEXT, role TEXT, cue TEXT,
-    text_hash TEXT NOT NULL
+    text_hash TEXT NOT NULL, reported INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX chunks_article ON chunks(article_row);
 CREATE INDEX quotes_article ON quotes(article_row);

@@ -7,13 +7,16 @@ bot must rebuild its index in seconds. The pipeline is
 2. mask the quotes' insides so that names and verbs *inside* a quote never count as cues;
 3. collect the article's people and organisations, with the role they were introduced with;
 4. per quote, look for a cue right after it, then earlier in its sentence, then around it,
-   and resolve the cue's subject (pronoun, surname, "Mr. X", "the top Russian diplomat", ...).
+   and resolve the cue's subject (pronoun, surname, "Mr. X", "the top Russian diplomat", ...);
+5. for the index, also keep sentences that report what a named speaker said ("the ICRC said
+   it had registered ...") as `Quote`s marked `reported`, never shown as quotations.
 
-Steps 1-2 live in `marks`, 3 in `names`, 4 in `attribution`; `extract` runs them, `vocab` holds
-the shared word lists, and `matching` maps a user's name for someone to stored speakers.
+Steps 1-2 live in `marks`, 3 in `names`, 4 in `attribution`, 5 in `reported`; `extract` runs
+them, `vocab` holds the shared word lists, and `matching` maps a user's name for someone to
+stored speakers.
 """
 
-from index.quotes.extract import Quote, extract_quotes
+from index.quotes.extract import Quote, extract_quotes, extract_statements
 from index.quotes.matching import speaker_matches
 
-__all__ = ["Quote", "extract_quotes", "speaker_matches"]
+__all__ = ["Quote", "extract_quotes", "extract_statements", "speaker_matches"]

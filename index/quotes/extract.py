@@ -9,6 +9,7 @@ from index.articles import Article
 from index.quotes.attribution import _attribute_after, _attribute_before, _inherit
 from index.quotes.marks import _find_spans, _mask, _paragraphs, _Span
 from index.quotes.names import _Registry
+from index.quotes.reported import reported_statements
 from index.quotes.vocab import _VERB_RE
 
 
@@ -22,6 +23,8 @@ class Quote:
     speaker: str | None  # canonical full name or organisation, e.g. "Sergei Lavrov"
     role: str | None  # e.g. "Russian Foreign Minister", "the ICRC's director for the Near East"
     cue: str | None  # the attribution cue as written: "the top Russian diplomat said"
+    reported: bool = False  # a sentence reporting what was said, not a quotation
+
 
     def text(self, article: Article) -> str:
         return article.text[self.start : self.end]
@@ -40,13 +43,23 @@ def _is_fragment(text: str, sp: _Span) -> bool:
 
 def extract_quotes(article: Article) -> list[Quote]:
     """Quotes of one article, each with its best-guess speaker (None if unknown)."""
+    return _extract(article, reported=False)
+
+
+def extract_statements(article: Article) -> list[Quote]:
+    """What the index stores: the quotes and the sentences that report a named speaker's
+    words without quoting them (`Quote.reported`), in text order."""
+    return _extract(article, reported=True)
+
+
+def _extract(article: Article, reported: bool) -> list[Quote]:
     text = article.text
     spans = _find_spans(text)
-    if not spans:
-        return []
     masked = _mask(text, spans)
     reg = _Registry(text, masked)
     paras = _paragraphs(text)
+    if not spans:
+        return _reported(article, masked, reg, paras) if reported else []
     para_of = _para_index(paras, spans)
     for sp, p in zip(spans, para_of, strict=True):
         lo, hi = paras[p]
@@ -65,7 +78,18 @@ def extract_quotes(article: Article) -> list[Quote]:
         if n_words == 3 and not sp.speaker and text[sp.end - 1] not in ".!?,":
             continue  # a three-word scare quote ("special military operation") with no cue
         out.append(Quote(article.id, sp.start, sp.end, sp.speaker, sp.role, sp.cue))
-    return out
+    if not reported:
+        return out
+    # After the quotes: resolving names notes them in the registry, which must not change
+    # how the quotes themselves were attributed.
+    return sorted(out + _reported(article, masked, reg, paras), key=lambda q: q.start)
+
+
+def _reported(article: Article, masked: str, reg: _Registry,
+              paras: list[tuple[int, int]]) -> list[Quote]:
+    return [Quote(article.id, start, end, speaker, role, cue, reported=True)
+            for start, end, speaker, role, cue in reported_statements(article.text, masked, reg,
+                                                                       paras)]
 
 
 def _para_index(paras: list[tuple[int, int]], spans: list[_Span]) -> list[int]:

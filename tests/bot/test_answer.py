@@ -62,6 +62,16 @@ def test_what_did_the_icrc_say_finds_carboni(answerer):
     assert_verbatim(answer)
 
 
+def test_what_did_sana_say_gives_its_reported_statement_not_a_quotation(answerer):
+    """SANA is never quoted in the seed, only reported: that sentence answers, marked so."""
+    answer = answerer.ask("what did SANA say about the villages?")
+    assert answer.kind == "quotes"
+    first = answer.quotes[0]
+    assert (first.speaker, first.form) == ("SANA", "reported")
+    assert first.text.startswith("Syria’s official news agency SANA reported that Syrian soldiers")
+    assert_verbatim(answer)
+
+
 def test_villages_taken_on_monday_gives_the_passage_with_monday_dated(answerer):
     answer = answerer.ask("which villages did the army take on Monday?")
     assert answer.kind == "passages"

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from bot.ask import render_text
 from bot.render import (
     MAX_MESSAGE,
     PageStore,
@@ -124,6 +125,23 @@ def test_a_quotes_answer_shows_its_passages_after_the_quotes() -> None:
     answer = hostile_answer("who said what?").model_copy(update={"passages": [reported]})
     text = " ".join(assert_valid(p) for p in render_answer(answer))
     assert text.index(HOSTILE) < text.index("The articles report") < text.index(reported.text)
+
+
+def test_quotes_statements_and_reported_speech_are_told_apart() -> None:
+    """Quotation marks only around a speaker's own words: a statement brings the article's
+    marks, and a reported sentence is labelled and never put in quotation marks."""
+    said = quote("SANA", "Army units liberated Ma’ar Tamater on Tuesday.")
+    statement = said.model_copy(update={"form": "statement", "text": "“We won,” he said. “Now.”"})
+    report = said.model_copy(update={"form": "reported",
+                                     "text": "SANA reported that the army took two villages."})
+    answer = Answer(question="q", kind="quotes", quotes=[said, statement, report])
+    page = render_answer(answer)[0]
+    assert "(reported, not quoted)</i>\n<blockquote>SANA reported that" in page
+    assert page.count("(reported, not quoted)") == 1
+    terminal = render_text(answer)
+    assert "“Army units liberated Ma’ar Tamater on Tuesday.”" in terminal
+    assert "“We won,” he said. “Now.”" in terminal and "““" not in terminal
+    assert "(reported) SANA reported that" in terminal and "“SANA reported" not in terminal
 
 
 def test_random_hostile_strings_always_parse() -> None:
