@@ -25,7 +25,6 @@ from index.quotes.vocab import (
     _ORG_OF_RE,
     _ORG_WORDS,
     _RUN_RE,
-    _TITLES,
     _VERB_RE,
     _VERBS,
 )
@@ -159,11 +158,12 @@ def _resolve(np: str, pos: int, reg: _Registry,
     if re.match(r"(?:the|this|that)\s", desc, re.I):
         ent = (reg.org_by_head(head, pos) if head in _ORG_WORDS
                else reg.by_description(desc, pos))
-        if ent is None and head not in _TITLES and head not in _ORG_WORDS and \
+        if ent is None and head not in _ROLE_NOUNS and head not in _ORG_WORDS and \
                 desc.lower().startswith("the ") and len(words) <= 3:
             known = [e for e in reg.people.values() if _last_before(e.mentions, pos) >= 0]
             if len(known) == 1:  # "the D.J. said" with one person in sight: a re-mention
                 ent = known[0]
+        ent = ent or reg.by_reference(desc, pos)  # "the Florida senator", "the Britain-based group"
         if ent:
             return ent.name, ent.role or (desc if ent.kind == "person" else None), True
     return None, desc, True

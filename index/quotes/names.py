@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.quotes.marks import _paragraphs
 from index.quotes.vocab import (
     _HONORIFICS,
     _NAME_TOKEN,
@@ -45,6 +46,7 @@ class _Entity:
     role: str | None = None
     mentions: list[int] = field(default_factory=list)
     gender: str | None = "?"  # "?" until first asked
+    roles: list[str] = field(default_factory=list)  # every title/role seen with the name
 
 
 def _strip_possessive(word: str) -> str:
@@ -155,6 +157,10 @@ class _Registry:
         self._words: dict[str, list[int]] = {}
         for m in re.finditer(r"\b[A-Z][\w-]*", masked):
             self._words.setdefault(m.group(), []).append(m.start())
+        paras = _paragraphs(text)
+        self._para_starts = [lo for lo, _ in paras] or [0]
+        # a short first paragraph is a headline: what it names is no antecedent
+        self._body = paras[1][0] if len(paras) > 1 and paras[0][1] - paras[0][0] < 250 else 0
         self._after_prep = set(re.findall(
             r"\b(?:in|to|from|across|into|near|outside|inside|of|at|around|over|towards?)\s+"
             r"([A-Z][\w-]*)", masked))
@@ -244,6 +250,8 @@ class _Registry:
         ent.mentions.append(pos)
         if role and not ent.role:
             ent.role = role
+        if role and role not in ent.roles:
+            ent.roles.append(role)
 
     def _add_org(self, name: str, pos: int) -> None:
         name = re.sub(r"^(?:(?:The|the)\s+)?(?:[\w.]+-based\s+)?", "", name).strip()
@@ -405,6 +413,102 @@ class _Registry:
                 best, best_key = ent, key
         return best
 
+    # -- definite descriptions: "the Florida senator", "the ministry", "the Britain-based group"
+
+    def by_reference(self, desc: str, pos: int) -> _Entity | None:
+        """The person or organisation a definite description re-mentions, read as a careful
+        reader does: the latest one named nearby (this paragraph or the two before) that fits
+        the head noun, never one whose known role conflicts, and nobody when the description
+        picks up an unnamed one ("a western official ... the official said")."""
+        words = [_strip_possessive(w).lower().strip(".,") for w in
+                 re.split(r"\s+(?:of|from|for|at|in|on|with)\s+", desc, maxsplit=1)[0].split()]
+        if len(words) < 2 or words[0] not in {"the", "this", "that"}:
+            return None
+        head = words[-1]
+        if head in _PERSON_HEADS:
+            kind = "person"
+        elif head in _ORG_FITS:
+            kind = "org"
+        else:
+            return None  # "the source", "the lawsuit", "the groups"
+        if any(self.person(" ".join(_tokens(r.group())[-k:]), pos) and k <= len(_tokens(r.group()))
+               for r in _RUN_RE.finditer(desc) for k in (2, 3)):
+            return None  # "the director of the Observatory Rami Abdel Rahman": a name, not this
+        if _ANONYMOUS.match(self.masked, pos + len(desc)):
+            return None  # "said the official, who spoke on condition of anonymity"
+        lo = self._window_start(pos)
+        pool = self.people.values() if kind == "person" else self.orgs.values()
+        scored = []
+        for ent in pool:
+            last = max((p for p in ent.mentions if lo <= p < pos and p >= self._body),
+                       default=-1)
+            if last < 0:
+                continue
+            fit = (self._person_fit(ent, desc, head) if kind == "person"
+                   else _org_fit(ent.name, head, desc))
+            if fit is not None:
+                scored.append((fit, last, ent))
+        if not scored:
+            return None
+        # Whoever agrees with the description or was lately a sentence's subject beats a bare
+        # later mention ("... at the Democratic National Convention. The Vermont senator told").
+        subjects = {id(e) for p, e in self.subjects if lo <= p < pos}
+        fit, last, ent = max(scored, key=lambda x: (x[0] == 1 or id(x[2]) in subjects, x[1]))
+        if self._unnamed_between(head, last, pos):
+            return None
+        return ent
+
+    def _window_start(self, pos: int) -> int:
+        k = max(0, sum(1 for s in self._para_starts if s <= pos) - 1)
+        return max(self._para_starts[max(0, k - 2)], pos - 1200)
+
+    def _person_fit(self, ent: _Entity, desc: str, head: str) -> int | None:
+        """1 if the person's known roles share the description's function, 0 if nothing is
+        known either way, None if they conflict (another function, party or gender)."""
+        if {w.lower() for w in ent.name.split()} & _NOT_PERSON_WORDS:
+            return None  # "Islamic State", "Human Rights": the registry's false people
+        want = _GENDERED.get(head)
+        if want and self.gender(ent) not in (want, None):
+            return None
+        desc_words = set(_content_words(desc))
+        known = {w for other in self.people.values() for role in other.roles
+                 for w in _content_words(role) if _same_person(other.name, ent.name)}
+        if (desc_words & _REPUBLICAN and known & _DEMOCRAT and not known & _REPUBLICAN) or \
+                (desc_words & _DEMOCRAT and known & _REPUBLICAN and not known & _DEMOCRAT):
+            return None
+        places = {w.lower() for w in desc.split()[1:] if w[:1].isupper()} - _PARTY_WORDS
+        held_places = {w.lower().strip(",.") for other in self.people.values()
+                       if _same_person(other.name, ent.name) for role in other.roles
+                       for w in role.split() if w[:1].isupper()} - _TITLES - _PARTY_WORDS
+        if places and held_places and not places & held_places:
+            return None  # "the Vermont senator" is not the "New York senator"
+        functions = {w for w in desc_words if w in _ROLE_NOUNS} - _PARTY_WORDS
+        wanted = set(functions)
+        for w in functions:
+            wanted |= _SYNONYMS.get(w, set())
+        held = {w for w in known if w in _ROLE_NOUNS or w in _SYNONYMS} - _PARTY_WORDS
+        if known & wanted:
+            return 1
+        if head in _INTRODUCED_HEADS:
+            return None  # "the aide", "the official": only one introduced as such
+        return None if held else 0
+
+    def _unnamed_between(self, head: str, lo: int, hi: int) -> bool:
+        """An unnamed one of the kind came up after the candidate: "A Republican committee aide
+        blasted ...", "Mexican officials ..." (an appositive to a name does not count)."""
+        plural = {"man": "men", "woman": "women", "spokesman": "spokesmen",
+                  "spokeswoman": "spokeswomen"}.get(head, head + "s")
+        rx = re.compile(rf"(?i:\b(?:a|an|one|another|other|two|three|several|some|many)\s+"
+                        rf"(?:[\w’'-]+\s+){{0,4}}?{re.escape(head)}\b)|\b{re.escape(plural)}\b|"
+                        rf"[’']s\s+(?:[\w’'-]+\s+){{0,3}}?{re.escape(head)}\b")
+        for m in rx.finditer(self.masked, lo, hi):
+            if self.masked[max(0, m.start() - 2) : m.start()] == ", ":
+                continue  # "Marco Rubio, a Florida senator,"
+            if re.match(r",?\s+(?:[A-Z][\w’'.-]*\s+){1,3}", self.masked[m.end() : m.end() + 40]):
+                continue  # "an aide, John Smith," / "a monitoring group, the Syrian Observatory"
+            return True
+        return False
+
 
 _ROLE_NOUNS = _TITLES | {
     "official", "diplomat", "analyst", "economist", "lawyer", "researcher", "editor", "founder",
@@ -451,3 +555,87 @@ def _content_words(text: str) -> list[str]:
     words = [_strip_possessive(w).lower().strip(".,") for w in re.findall(r"[\w’'.-]+", text)]
     return [w for w in words if w and w not in _STOP]
 
+
+
+_PARTY_WORDS = {"republican", "democrat", "democratic", "independent", "gop", "former", "high"}
+_REPUBLICAN = {"republican", "gop"}
+_DEMOCRAT = {"democrat", "democratic"}
+_GENDERED = {"man": "m", "woman": "f", "spokesman": "m", "spokeswoman": "f", "congressman": "m",
+             "congresswoman": "f", "businessman": "m", "businesswoman": "f", "father": "m",
+             "mother": "f", "husband": "m", "wife": "f", "son": "m", "daughter": "f",
+             "brother": "m", "sister": "f", "king": "m", "queen": "f", "actress": "f"}
+# "the man", "the woman" are left out: in the news they re-mention an unnamed passer-by.
+_PERSON_HEADS = _ROLE_NOUNS - _PARTY_WORDS - _HONORIFICS - {
+    "head", "high", "vice", "deputy", "general", "major", "chief", "officer", "member", "resident",
+    "host", "rival", "opponent", "friend", "father", "mother", "son", "daughter", "brother",
+    "sister", "husband", "wife", "author", "writer", "under-secretary"}
+_ANONYMOUS = re.compile(
+    r"[^.;“”\"]{0,80}\b(?:anonymity|not to be (?:named|identified)|(?:not|n't) (?:want|wish|"
+    r"authori[sz]ed) to be (?:named|identified|quoted)|declined to be (?:named|identified))")
+_NOT_PERSON_WORDS = set(_words(
+    "state states rights affairs security convention human humanitarian islamic social national "
+    "united international federal public general central street wall"))
+_DATE_WORDS = set(_words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april june "
+    "july august september october november december"))
+# A named person is "the aide" or "the official" only once introduced as one; otherwise the
+# description re-mentions an unnamed one ("Evgeny Lebedev’s chief of staff wrote ... the aide").
+_INTRODUCED_HEADS = set(_words(
+    "aide adviser advisor assistant official officer spokesman spokeswoman spokesperson "
+    "diplomat staffer source"))
+
+
+def _same_person(a: str, b: str) -> bool:
+    """"De Blasio" and "Bill de Blasio" (the registry keeps case apart)."""
+    a, b = a.lower(), b.lower()
+    return a == b or a.endswith(" " + b) or b.endswith(" " + a)
+
+
+_MEDIA = set(_words(
+    "news times post press network journal magazine tribune herald gazette guardian telegraph "
+    "independent observer standard mail express daily newspaper politico izvestia kommersant "
+    "pravda channel tv radio broadcaster cnn bbc nbc cbs abc fox msnbc reuters ap afp tass sana "
+    "ria interfax al-jazeera jazeera"))
+_STATE = set(_words(
+    "ministry army forces force military government department nations un u.n. eu e.u. nato "
+    "kremlin pentagon house senate congress parliament assembly court police guard guards command "
+    "administration cabinet embassy mission delegation u.s. us uk u.k. party campaign"))
+# Organisation head nouns and the name words that fit them (None: any non-state, non-media
+# organisation, as "the group" or "the organisation" are).
+_ORG_FITS: dict[str, set[str] | None] = {
+    "ministry": {"ministry"}, "army": {"army", "forces", "military"},
+    "military": {"army", "forces", "military"}, "government": {"government", "administration"},
+    "agency": {"agency", "reuters", "ap", "afp", "tass", "sana", "ria", "interfax", "unicef",
+               "unhcr", "iaea"},
+    "newspaper": _MEDIA - {"network", "channel", "tv", "radio", "broadcaster", "cnn", "bbc",
+                            "nbc", "cbs", "abc", "fox", "msnbc", "reuters", "ap", "afp", "tass",
+                            "sana", "ria", "interfax", "al-jazeera", "jazeera"},
+    "daily": {"daily", "times", "post", "journal", "izvestia", "kommersant", "pravda"},
+    "outlet": _MEDIA, "broadcaster": {"tv", "radio", "channel", "network", "broadcaster", "bbc",
+                                      "cnn", "nbc", "cbs", "abc", "fox", "msnbc"},
+    "company": {"company", "corporation", "inc", "corp", "ltd", "llc"},
+    "monitor": {"observatory", "monitor", "watch"},
+    "watchdog": {"watch", "watchdog", "organization", "organisation", "agency", "commission",
+                 "observatory"},
+    "group": None, "organisation": None, "organization": None, "body": None, "ngo": None,
+    "charity": None,
+}
+
+
+def _org_fit(name: str, head: str, desc: str) -> int | None:
+    """1 if the organisation `name` can be "the <head>" of `desc`, else None."""
+    words = {_strip_possessive(w).lower().strip(",") for w in name.split()}
+    if words & _DATE_WORDS:
+        return None  # "AFP Tuesday": a dateline, not a name
+    for w in desc.split()[1:]:  # "the Syrian foreign ministry" fits the Syrian one only
+        if w[:1].isupper() and not w.endswith("-based") and \
+                not any(n[:5] == w.lower()[:5] for n in words):
+            return None
+    if head in words:
+        return 1
+    fits = _ORG_FITS[head]
+    if fits is not None:
+        return 1 if words & fits else None
+    if words & (_STATE | _MEDIA) or len(words) == 1 and re.fullmatch(r"(?:[A-Z]\.){2,}", name):
+        return None
+    return 1

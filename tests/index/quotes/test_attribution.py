@@ -176,3 +176,53 @@ def test_reporting_outlet_after_a_clause_is_not_the_speaker() -> None:
     text = ('Donald Trump welcomed the news, saying Kasich was "doing the right thing," suggesting '
             "he might consider him as a running mate, CNN reported.")
     assert speaker_of(text, "doing the right thing") != "CNN"
+
+
+# --- definite descriptions re-mentioning someone named earlier ------------------------------
+
+
+def test_description_resolves_to_the_person_named_before() -> None:
+    text = ("Rubio still doubts Trump.\n\nOne month after announcing his support for Donald Trump, "
+            "Marco Rubio still believes that the presumptive GOP nominee is unfit to be "
+            "commander-in-chief. “I stand by everything I said during the campaign,” the Florida "
+            "senator told THE WEEKLY STANDARD on Thursday.")
+    [q] = extract_quotes(make(text))
+    assert (q.speaker, q.role) == ("Marco Rubio", "the Florida senator")
+
+
+def test_description_resolves_to_the_organisation_named_before() -> None:
+    text = ("At least 19 civilians were killed on Tuesday, the Syrian Observatory for Human Rights "
+            "said. “It was a series of air strikes throughout the day and the death toll may "
+            "still rise,” the Britain-based group added.")
+    assert speaker_of(text, "series of air strikes") == "Syrian Observatory for Human Rights"
+
+
+def test_description_skips_a_person_whose_role_conflicts() -> None:
+    text = ("Trump wants mosques watched.\n\nDonald Trump called on Mayor Bill de Blasio to "
+            "restart the surveillance of mosques. De Blasio disbanded the unit in April 2014."
+            "\n\n“We ought to start it up again this morning,” the Republican presidential candidate said.")
+    assert speaker_of(text, "start it up again") == "Donald Trump"
+
+
+def test_description_of_an_unnamed_one_stays_unresolved() -> None:
+    text = ("Talks fail.\n\nSergei Lavrov met his counterpart on Monday. A western official "
+            "said the talks had failed.\n\n“Russia is starting to learn from its mistakes,” "
+            "the official said.")
+    [q] = extract_quotes(make(text))
+    assert (q.speaker, q.role) == (None, "the official")
+
+
+def test_indefinite_and_anonymous_descriptions_stay_unresolved() -> None:
+    text = ("Rubio in Iowa.\n\nMarco Rubio spoke in Iowa on Monday.\n\n“We will win this state easily,” "
+            "a Florida senator said.\n\n“Nobody here believes that at all,” said the senator, "
+            "who spoke on condition of anonymity.")
+    found = {q.text(make(text)): (q.speaker, q.role) for q in extract_quotes(make(text))}
+    assert found["We will win this state easily,"][0] is None
+    assert found["Nobody here believes that at all,"] == (None, "the senator")
+
+
+def test_description_needs_a_fitting_name() -> None:
+    text = ("Macron in Moscow.\n\nVladimir Putin met Emmanuel Macron in Moscow.\n\n“The talks were useful,” "
+            "the ministry said.")
+    [q] = extract_quotes(make(text))
+    assert (q.speaker, q.role) == (None, "the ministry")
