@@ -334,10 +334,11 @@ def _run_text(index: SearchIndex, run: list[QuoteRecord]) -> str:
     start, end = run[0].quote.start, run[-1].quote.end
     if len(run) == 1:
         return text[start:end]
-    if start > 0 and text[start - 1] in _OPENING:
-        start -= 1
-    if end < len(text) and text[end] in _CLOSING:
-        end += 1
+    for _ in range(2):  # a mark may be typed as two characters: ''
+        if start > 0 and text[start - 1] in _OPENING:
+            start -= 1
+        if end < len(text) and text[end] in _CLOSING:
+            end += 1
     return text[start:end]
 
 

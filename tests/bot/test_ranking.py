@@ -221,3 +221,7 @@ def test_a_statement_split_by_its_attribution_is_shown_whole_with_the_articles_m
                                      "changing consciousness.”")
     assert _run(index, quotes[2], quotes) == [quotes[2]]
     assert _run_text(index, [quotes[2]]) == "It is wrong,"  # a lone quote: its words only
+    typed = FakeIndex(text="''We won,'' he said. ''Now.'' Then")
+    pair = [QuoteRecord(i, 0, Quote("a", s, e, "X", None, None), f"t{i}")
+            for i, (s, e) in enumerate([(2, 9), (23, 27)])]
+    assert _run_text(typed, pair) == "''We won,'' he said. ''Now.''"  # two-character marks
