@@ -33,6 +33,8 @@ _PRONOUN = re.compile(r"^(?:(?:but|and|so|yet|still|now|then)\s+)?"
                       r"(?:he|she|they|it|we|i|you|this|that|these|those)\b", re.I)
 _ANONYMOUS = re.compile(r"\b(?:sources?|officials?|people|residents|witnesses|activists|"
                         r"analysts|experts|observers|critics|reports?|some|many|one|others)\b", re.I)
+_ADVERB = re.compile(r"[A-Z][a-z]+ly|Already|Still|However|Meanwhile|Yet|Now|Then|Also|Earlier|"
+                     r"Later|Separately|Instead|Elsewhere|Overall|Today|Yesterday")
 _MIN_WORDS, _MAX_WORDS = 8, 70  # a statement, not a run-on FA-KES paragraph
 
 
@@ -69,6 +71,7 @@ def _statement(text: str, masked: str, start: int, end: int,
                 or _PRONOUN.match(np.split()[-1]) or len(m.group("what").split()) < 5
                 or m.group("what").startswith(("from ", "to "))):
             continue  # "..., he said": pronouns are left out; "X reported from Kyiv": a byline
+        np = re.split(r"\s+(?:who|which|whose)\s+", np)[0]  # "the Observatory which relies on"
         speaker, role, ok = _resolve(np, start + m.start("np" if m.group("np") else "np2"), reg,
                                      head_first=pattern is _SUBJECT_LAST)
         if ok and _named(speaker, role):
@@ -86,7 +89,7 @@ def _named(speaker: str | None, role: str | None) -> bool:
     """A speaker a reader can hold to their words: a name, or an office or body with a proper
     noun ("Russia's defence ministry", "French police"), not "officials" or "his lawyer"."""
     if speaker:
-        return not _ANONYMOUS.fullmatch(speaker.strip())
+        return not (_ANONYMOUS.fullmatch(speaker.strip()) or _ADVERB.fullmatch(speaker.strip()))
     if not role or _ANONYMOUS.search(role) or len(role.split()) > 6:
         return False
     head = role.split()[-1].lower()

@@ -30,6 +30,12 @@ def test_the_speaker_may_come_last_and_be_named_with_a_role():
     assert reported(text) == [(text, "Vadim Lyakh", "the city’s mayor")]
 
 
+def test_a_relative_clause_does_not_lend_its_noun_to_the_speaker():
+    text = ("The Observatory, a monitor, counted the dead. The Observatory which relies on a "
+            "network of contacts inside Syria said 213 civilians had been killed this week.")
+    assert [speaker for _, speaker, _ in reported(text)] == ["Observatory"]
+
+
 def test_a_sentence_with_a_quotation_is_left_to_the_quote_extractor():
     text = "The ICRC said it was “deeply alarmed” by the fighting around the city of Idlib."
     article = make(text)
@@ -46,6 +52,7 @@ def test_a_sentence_with_a_quotation_is_left_to_the_quote_extractor():
     "The guards, said to have serious injuries, were shown leaving the ambulances.",
     "Many of the closures, he said, have involved public and semiprivate golf courses.",
     "Putin said.",  # nothing reported
+    "Already, 520 superdelegates have publicly said they support Clinton over Sanders.",
 ])
 def test_no_named_speaker_or_no_statement_is_not_reported(text: str):
     assert reported(text) == []
