@@ -127,6 +127,10 @@ class SearchIndex:
         start, end = self.chunk_spans[chunk_id]
         return self.article_text(int(self.chunk_article[chunk_id]))[start:end]
 
+    def is_lede(self, chunk_id: int) -> bool:
+        """Whether the chunk opens its article."""
+        return chunk_id == 0 or self.chunk_article[chunk_id - 1] != self.chunk_article[chunk_id]
+
     def chunks_at(self, article_rows: list[int], offsets: list[int]) -> np.ndarray:
         """The chunk holding each (article, character offset), all at once (a speaker may have
         thousands of quotes).

@@ -28,9 +28,14 @@ TEXT = ("The minister spoke on Monday. “Immediately,” he said of the ceasefi
 class FakeIndex:
     """Just what the ranking helpers read: one article's text, its words and their weights."""
 
-    def __init__(self, text: str = TEXT, chunks: list[str] | None = None) -> None:
+    def __init__(self, text: str = TEXT, chunks: list[str] | None = None,
+                 ledes: frozenset[int] = frozenset()) -> None:
         self.text = text
         self.chunks = chunks or []
+        self.ledes = ledes
+
+    def is_lede(self, chunk_id: int) -> bool:
+        return chunk_id in self.ledes
 
     def article_text(self, row: int) -> str:
         return self.text
@@ -174,6 +179,18 @@ def test_passages_naming_the_questions_words_move_up_among_close_hits():
     far = [Hit(0, 0.95, 0.8, None), Hit(1, 0.40, 0.3, 1.0)]  # a much better hit stays first
     assert [h.chunk_id for h in _by_coverage(index, far, "villages Monday", "hybrid")] == [0, 1]
     assert _by_coverage(index, hits, "villages Monday", "dense") == hits  # dense-only: as found
+
+
+def test_an_articles_opening_passes_a_slightly_better_later_chunk():
+    chunks = ["Troops overran the city of Kreminna on Tuesday, the governor said.",
+              "The governor said the city had been shelled before troops overran it."]
+    close = [Hit(1, 0.80, 0.6, 1.0), Hit(0, 0.75, 0.58, 1.0)]
+    lede_first = _by_coverage(FakeIndex(chunks=chunks, ledes=frozenset({0})), close, "x", "hybrid")
+    assert [h.chunk_id for h in lede_first] == [0, 1]
+    assert [h.chunk_id for h in _by_coverage(FakeIndex(chunks=chunks), close, "x", "hybrid")] == [1, 0]
+    far = [Hit(1, 0.95, 0.8, 1.0), Hit(0, 0.60, 0.5, 1.0)]  # a much better chunk stays first
+    far_kept = _by_coverage(FakeIndex(chunks=chunks, ledes=frozenset({0})), far, "x", "hybrid")
+    assert [h.chunk_id for h in far_kept] == [1, 0]
 
 
 class ChunkedIndex:
