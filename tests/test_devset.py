@@ -1,4 +1,5 @@
-"""The development set (eval/dev.jsonl) is well-formed and every answer key is true of its article.
+"""The question sets (eval/dev.jsonl, eval/test.jsonl) are well-formed and every answer key is true
+of its article; the held-out test set shares no article with the development set.
 
 No model and no index: the questions are checked against the article files themselves, read with
 the same loader the index build uses, so a gold substring that drifts from the article text (or a
@@ -20,6 +21,7 @@ from index.evaluate import KINDS, Question, load_questions, score_answer, summar
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "eval" / "dev.jsonl"
+TEST = ROOT / "eval" / "test.jsonl"
 SHARED = ROOT.parent / "shared" / "data"
 CORPUS = [ROOT / "corpus", *sorted(SHARED.glob("*/*.jsonl"))]
 FIELDS = {"id", "question", "gold_article_id", "gold_article_title", "gold_substring", "speaker",
@@ -28,15 +30,30 @@ OPTIONAL = {"also_gold_article_ids"}
 SEED = "000_90aed92b11813b25"
 
 
+@pytest.fixture(scope="module", params=[DEV, TEST], ids=["dev", "test"])
+def question_set(request: pytest.FixtureRequest) -> Path:
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def records() -> list[dict[str, object]]:
-    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()
+def records(question_set: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in question_set.read_text(encoding="utf-8").splitlines()
             if line.strip()]
 
 
 @pytest.fixture(scope="module")
-def questions() -> list[Question]:
+def questions(question_set: Path) -> list[Question]:
+    return load_questions(question_set)
+
+
+@pytest.fixture(scope="module")
+def dev_questions() -> list[Question]:
     return load_questions(DEV)
+
+
+@pytest.fixture(scope="module")
+def held_out_questions() -> list[Question]:
+    return load_questions(TEST)
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +90,15 @@ def test_every_kind_is_represented(questions: list[Question]) -> None:
 
 def test_questions_come_from_every_dataset(questions: list[Question]) -> None:
     prefixes = {q.gold_article_id.split("-")[0] for q in questions}
-    assert {SEED, "fakes", "pn", "guardian", "nyt"} <= prefixes
+    assert {"fakes", "pn", "guardian", "nyt"} <= prefixes
 
 
-def test_seed_questions_are_there(questions: list[Question]) -> None:
-    by_text = {q.question: q for q in questions}
+def test_dev_set_has_the_seed_article(dev_questions: list[Question]) -> None:
+    assert SEED in {q.gold_article_id for q in dev_questions}
+
+
+def test_seed_questions_are_there(dev_questions: list[Question]) -> None:
+    by_text = {q.question: q for q in dev_questions}
     expected = {
         "Who said what about Idlib?": ("This is capitulating before terrorists", "Sergei Lavrov"),
         "What did Lavrov say?": ("This is capitulating before terrorists", "Sergei Lavrov"),
@@ -97,6 +118,30 @@ def test_speaker_questions_name_a_speaker(questions: list[Question]) -> None:
 def test_gold_substrings_are_5_to_15_words(questions: list[Question]) -> None:
     bad = [(q.id, len(q.gold_substring.split())) for q in questions
            if not 5 <= len(q.gold_substring.split()) <= 15]
+    assert not bad
+
+
+# --- the held-out test set ---------------------------------------------------------------
+
+
+def test_test_set_shares_no_article_or_question_with_the_dev_set(
+        dev_questions: list[Question], held_out_questions: list[Question]) -> None:
+    dev_articles = {i for q in dev_questions for i in q.gold_ids}
+    shared = sorted({i for q in held_out_questions for i in q.gold_ids} & dev_articles)
+    assert not shared, shared
+    dev_texts = {q.question.casefold() for q in dev_questions}
+    assert not [q.id for q in held_out_questions if q.question.casefold() in dev_texts]
+
+
+def test_test_set_ids_name_their_source(held_out_questions: list[Question]) -> None:
+    bad = [q.id for q in held_out_questions
+           if not re.fullmatch(rf"test-{q.gold_article_id.split('-')[0]}-\d\d", q.id)]
+    assert not bad
+
+
+def test_test_set_gold_substrings_are_6_to_15_words(held_out_questions: list[Question]) -> None:
+    bad = [(q.id, len(q.gold_substring.split())) for q in held_out_questions
+           if not 6 <= len(q.gold_substring.split()) <= 15]
     assert not bad
 
 
