@@ -13,12 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from bot.question import WEEKDAYS, Question, as_text, parse, weekday_date
 from bot.schema import Answer, ArticleRef, CorpusInfo, DateMention, PassageItem, QuoteItem
 from index import store
+from index.chunks import paragraph_spans, sentence_spans
 from index.config import IndexSettings
 from index.quotes import Quote, speaker_matches
 from index.search import ArticleMeta, Hit, Mode, QuoteRecord, SearchIndex
@@ -228,10 +230,9 @@ class Answerer:
             if any(r.text_hash in seen for r in run):
                 continue
             seen.update(r.text_hash for r in run)
-            text = _run_text(index, run)
+            text, form = _shown(index, record, run)
             others = [index.articles[o.article_row] for o in index.quotes_with_hash([record.text_hash])
                       if o.article_row != record.article_row]
-            form = "reported" if record.quote.reported else "statement" if len(run) > 1 else "quote"
             items.append(QuoteItem(
                 speaker=record.quote.speaker, speaker_role=record.quote.role, text=text, form=form,
                 score=round(s.score, 4), article=_ref(index.articles[record.article_row]),
@@ -322,6 +323,41 @@ def _run(index: SearchIndex, record: QuoteRecord, article_quotes: list[QuoteReco
     while len(run) > 1 and run[-1].quote.end - run[0].quote.start > RUN_CHARS:
         run = run[1:] if run[0].id != record.id else run[:-1]  # keep the quote that was picked
     return run
+
+
+Form = Literal["quote", "statement", "reported"]
+
+
+def _shown(index: SearchIndex, record: QuoteRecord, run: list[QuoteRecord]) -> tuple[str, Form]:
+    """What the reader sees of a quote record, and how (see `QuoteItem.form`)."""
+    if record.quote.reported:
+        return _run_text(index, [record]), "reported"
+    if len(run) > 1:
+        return _run_text(index, run), "statement"
+    text = _run_text(index, run)
+    if len(text.split()) < FULL_QUOTE_WORDS:  # a fragment: shown in its sentence
+        sentence = _in_sentence(index, record)
+        if sentence is not None:
+            return sentence, "statement"
+    return text, "quote"
+
+
+SENTENCE_CHARS = 400  # a fragment is shown in its sentence when the sentence is this short
+
+
+def _in_sentence(index: SearchIndex, record: QuoteRecord) -> str | None:
+    """The article's sentence around a few quoted words ("the ICRC said it had registered
+    “hundreds of prisoners of war” this week"): alone, the words say little."""
+    text = index.article_text(record.article_row)
+    start, end = record.quote.start, record.quote.end
+    for para_start, para_end in paragraph_spans(text):
+        if para_start <= start < para_end:
+            spans = [s for s in sentence_spans(text, para_start, para_end)
+                     if s[1] > start and s[0] < end]
+            if spans and spans[-1][1] - spans[0][0] <= SENTENCE_CHARS:
+                return text[spans[0][0] : spans[-1][1]]
+            return None
+    return None
 
 
 _OPENING, _CLOSING = "“\"‘'«", "”\"’'»"

@@ -41,9 +41,10 @@ class QuoteItem(_Model):
     speaker: str | None
     speaker_role: str | None
     text: str  # verbatim slice of the article text
-    # "quote": the quoted words alone (shown inside quotation marks); "statement": several
-    # quotes of the speaker with the article's words between, its own marks included;
-    # "reported": a sentence reporting what they said, never shown as a quotation.
+    # "quote": the quoted words alone (shown inside quotation marks); "statement": the
+    # article's own words around them, its marks included (a few quoted words in their
+    # sentence, or a quote continued after "he said"); "reported": a sentence reporting what
+    # they said, never shown as a quotation.
     form: Literal["quote", "statement", "reported"] = "quote"
     score: float
     article: ArticleRef

@@ -14,6 +14,7 @@ from bot.answer import (
     _quoting_first,
     _run,
     _run_text,
+    _shown,
     _windows,
 )
 from bot.question import parse
@@ -242,3 +243,20 @@ def test_a_statement_split_by_its_attribution_is_shown_whole_with_the_articles_m
     pair = [QuoteRecord(i, 0, Quote("a", s, e, "X", None, None), f"t{i}")
             for i, (s, e) in enumerate([(2, 9), (23, 27)])]
     assert _run_text(typed, pair) == "''We won,'' he said. ''Now.''"  # two-character marks
+
+
+def test_a_few_quoted_words_are_shown_in_their_sentence_with_the_articles_marks():
+    text = ("The plant was quiet.\n\nMeanwhile, the ICRC said it had registered “hundreds of "
+            "prisoners” this week. Buses left.")
+    index = FakeIndex(text=text)
+    start = text.index("hundreds")
+    fragment = QuoteRecord(1, 0, Quote("a", start, start + len("hundreds of prisoners"), "ICRC",
+                                       None, None), "h1")
+    assert _shown(index, fragment, [fragment]) == (
+        "Meanwhile, the ICRC said it had registered “hundreds of prisoners” this week.",
+        "statement")
+    whole = record(TEXT, "The ceasefire in the northern province must hold, and the shelling of "
+                         "the hospitals has to stop now", 2)
+    assert _shown(FakeIndex(), whole, [whole])[1] == "quote"  # a full quote: its words alone
+    reported = QuoteRecord(3, 0, Quote("a", 0, 20, "ICRC", None, None, reported=True), "h3")
+    assert _shown(index, reported, [reported]) == ("The plant was quiet.", "reported")
