@@ -8,6 +8,7 @@ import re
 from index.quotes.marks import _sentence_end, _sentence_start, _Span
 from index.quotes.names import (
     _ROLE_NOUNS,
+    _SURNAME_TITLES,
     _content_words,
     _is_org,
     _is_person_name,
@@ -49,7 +50,8 @@ _LEAD_JUNK = re.compile(
 _SKIP_PART = re.compile(
     r"(?:who|which|whose|where|when|speaking|writing|in|on|at|during|after|before|from|with|as|"
     r"while|citing|quoting|according|last|this|earlier|later|by|of|for|to|about|than|that|what|"
-    r"if|because|and|or|but|not|no|[a-z]+ing|[a-z]+ly)\b",
+    r"if|because|and|or|but|not|no|(?-i:[a-z]+ing|[a-z]+ly))\b|"
+    r"(?:[a-z]+ing|[a-z]+ly)\b(?=\s+[a-z0-9])",  # "Reflecting on ...", but not "Schilling", "Kelly"
     re.I,
 )
 _INNER_PREP = {"in", "on", "at", "to", "from", "with", "by", "after", "before", "during", "of",
@@ -226,6 +228,10 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
         return None
     toks = toks[:-1] + [_strip_possessive(toks[-1])]
     title, name = _split_title(toks)
+    if not name and len(toks) == 1 and toks[0].lower() in _SURNAME_TITLES:
+        ent = reg.person(toks[0], pos)  # "King said": Peter King, not a title
+        if ent:
+            return ent.name, ent.role, "person"
     prefix = part[: m.start()].strip()
     role_bits = [b for b in (prefix, " ".join(t for t in title if t.lower() not in _HONORIFICS))
                  if b]
@@ -345,8 +351,8 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
             return True
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
-        if before[: vm.start()].rstrip().endswith(("so-", "so")):
-            continue
+        if re.search(r"\bso-?$", before[: vm.start()].rstrip()):
+            continue  # "so-called", "so said"; not "also said"
         head = before[: vm.start()]
         head = re.sub(rf"\s+(?:{_ADVS})\s*$", "", head)
         cut = max(head.rfind("”"), head.rfind('"'), head.rfind("_"))

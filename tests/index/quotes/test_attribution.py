@@ -226,3 +226,40 @@ def test_description_needs_a_fitting_name() -> None:
             "the ministry said.")
     [q] = extract_quotes(make(text))
     assert (q.speaker, q.role) == (None, "the ministry")
+
+
+# --- cue subjects that look like participles or adverbs, and "also said" ---------------------
+
+
+@pytest.mark.parametrize("name", ["Curt Schilling", "Mark Kelly", "Sarah Manning"])
+def test_name_ending_like_a_participle_or_adverb_is_a_subject(name: str) -> None:
+    last = name.split()[-1]
+    text = (f"{name} spoke on Tuesday.\n\nTo that, {last} added: “A rule is a rule no matter "
+            "what anybody says about it.”")
+    assert speaker_of(text, "A rule is a rule") == name
+
+
+def test_leading_participial_phrase_is_not_the_role() -> None:
+    text = ("Jerry Brown spoke on Tuesday. Reflecting on his years in office, Brown said: “We did "
+            "what we could with what we had.”")
+    [q] = extract_quotes(make(text))
+    assert q.speaker == "Jerry Brown"
+    assert q.role is None or "Reflecting" not in q.role
+
+
+def test_also_said_is_a_cue() -> None:
+    text = ("Bernie Sanders spoke in California on Tuesday night.\n\n"
+            "But he also said that “we will not allow this to happen to our country.”")
+    assert speaker_of(text, "we will not allow") == "Bernie Sanders"
+
+
+def test_surname_that_is_a_title_word() -> None:
+    text = ("Billie Jean King spoke about the boxer on Friday. King says Ali “talked the talk "
+            "and walked the walk.”")
+    assert speaker_of(text, "talked the talk") == "Billie Jean King"
+
+
+def test_it_also_states_is_not_a_person() -> None:
+    text = ("Turkey’s defence minister, Hulusi Akar, praised the deal. The text was published "
+            "later. However, it also states that “the parties will not undertake any attacks.”")
+    assert speaker_of(text, "the parties will not") != "Hulusi Akar"
