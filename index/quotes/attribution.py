@@ -8,6 +8,7 @@ import re
 from index.quotes.marks import _sentence_end, _sentence_start, _Span
 from index.quotes.names import (
     _ROLE_NOUNS,
+    _SURNAME_TITLES,
     _content_words,
     _is_org,
     _is_person_name,
@@ -25,6 +26,7 @@ from index.quotes.vocab import (
     _ORG_OF_RE,
     _ORG_WORDS,
     _RUN_RE,
+    _TITLES,
     _VERB_RE,
     _VERBS,
 )
@@ -49,7 +51,8 @@ _LEAD_JUNK = re.compile(
 _SKIP_PART = re.compile(
     r"(?:who|which|whose|where|when|speaking|writing|in|on|at|during|after|before|from|with|as|"
     r"while|citing|quoting|according|last|this|earlier|later|by|of|for|to|about|than|that|what|"
-    r"if|because|and|or|but|not|no|[a-z]+ing|[a-z]+ly)\b",
+    r"if|because|and|or|but|not|no|(?-i:[a-z]+ing|[a-z]+ly))\b|"
+    r"(?:[a-z]+ing|[a-z]+ly)\b(?=\s+[a-z0-9])",  # "Reflecting on ...", but not "Schilling", "Kelly"
     re.I,
 )
 _INNER_PREP = {"in", "on", "at", "to", "from", "with", "by", "after", "before", "during", "of",
@@ -186,6 +189,8 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     if lead and re.match(r"\s+[a-z]", part[lead.end() :]) and not re.search(
             r"[’'](?:s\b|\s|$)", lead.group()):  # "Mounzer Khalil head of X"
         title, name = _split_title(_tokens(lead.group()))
+        if not name:  # the title swallowed a name run together with it (FA-KES lost commas)
+            name, title = _name_before_title(title)
         if len(name) >= 2 and _is_person_name(name):
             ent = reg.person(" ".join(name), pos)
             role = " ".join([*title, part[lead.end() :].strip()])
@@ -226,6 +231,10 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
         return None
     toks = toks[:-1] + [_strip_possessive(toks[-1])]
     title, name = _split_title(toks)
+    if not name and len(toks) == 1 and toks[0].lower() in _SURNAME_TITLES:
+        ent = reg.person(toks[0], pos)  # "King said": Peter King, not a title
+        if ent:
+            return ent.name, ent.role, "person"
     prefix = part[: m.start()].strip()
     role_bits = [b for b in (prefix, " ".join(t for t in title if t.lower() not in _HONORIFICS))
                  if b]
@@ -251,6 +260,17 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     return None
 
 
+def _name_before_title(toks: list[str]) -> tuple[list[str], list[str]]:
+    """("Kevin Kennedy", "Regional Humanitarian Coordinator") out of one capitalised run: two
+    name words, then two or more capitalised words ending in a title; else ([], toks)."""
+    first_title = next((k for k, t in enumerate(toks) if t.lower().strip(".,") in _TITLES), -1)
+    name = toks[:2]
+    if first_title >= 4 and _is_person_name(name) and \
+            not re.search(r"(?:ian|ese|ish|ic|an)$", name[0]):  # "Syrian Arab Red Crescent ..."
+        return name, toks[2:]
+    return [], toks
+
+
 _NP_CHAR = (r"(?:[^.;:!?_“”\"]|(?<=\b(?:Mr|Ms|Dr|St|Jr|Sr))\.|(?<=\b(?:Mrs|Sen|Rep|Gov|Gen))\.|"
             r"(?<=\b[A-Z])\.)")
 _AFTER_VERB_FIRST = re.compile(
@@ -261,6 +281,10 @@ _AFTER_VERB_FIRST = re.compile(
 _AFTER_VERB_LATE = re.compile(
     rf",\s+(?P<verb>said|says|added|wrote|writes|explained|noted)\s+(?P<np>{_NP_CHAR}{{1,120}}?)"
     r"\s*(?=[;:!?—]|$|\.(?!(?<=\b[A-Z]\.)|(?<=\b(?:Mr|Ms|Dr|St)\.))|,)"
+)
+_AFTER_VERB_NAME = re.compile(  # only the name next to the verb; kept only if it names someone
+    rf"^[\s,—–-]*(?P<verb>{_VERBS})\s+(?P<np>{_NP_CHAR}{{1,60}}?)(?=\s*,|\s+(?:as|while|when|"
+    r"after|before|in|on|at|during|referring|using|explaining|adding|via|who|which)\b)"
 )
 _AFTER_NP_FIRST = re.compile(
     rf"^[\s,—–-]*(?P<np>{_NP_CHAR}{{1,160}}?)\s+(?:(?:{_ADVS})\s+)?(?P<verb>{_VERBS})\b"
@@ -298,6 +322,12 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
                             m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
                 _set(sp, spk, role, cue.strip(" ,"), direct=True)
                 return True
+    m = _AFTER_VERB_NAME.match(after)
+    if m:  # '“...,” said Marc E. Elias, a lawyer who <too long for _AFTER_VERB_FIRST>'
+        spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)
+        if ok and spk:
+            _set(sp, spk, role, after[m.start("verb") : m.end("np")].strip(" ,"), direct=True)
+            return True
     late = _AFTER_VERB_LATE.search(after)
     if late:  # '“...” if she didn't win by more, said David Wasserman, an analyst'
         spk, role, ok = _resolve(late.group("np"), sp.mark_end + late.start("np"), reg,
@@ -335,6 +365,16 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
         prev = masked[prev_start:s0]
         if prev.rstrip().endswith(":"):
             s0, before = prev_start, prev
+        elif s0 == lo and masked[:lo].rstrip().endswith(":"):  # "Cruz continued:\n\n“...”"
+            end = len(masked[:lo].rstrip())
+            probe = _Span(end, end, end, end, -1)  # the previous paragraph's last sentence
+            if _attribute_before(masked, probe, masked.rfind("\n", 0, end) + 1, reg) and \
+                    _VERB_RE.search(probe.cue or "") and \
+                    (probe.speaker in reg.people or probe.speaker in reg.orgs):
+                # a known name and a speaking verb: not "Transcript as follows:", "Wait, ...:"
+                _set(sp, probe.speaker, probe.role, probe.cue, direct=True)
+                return True
+            return False
         else:
             return False
     m = _ACCORDING.search(before)
@@ -345,8 +385,8 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
             return True
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
-        if before[: vm.start()].rstrip().endswith(("so-", "so")):
-            continue
+        if re.search(r"\bso-?$", before[: vm.start()].rstrip()):
+            continue  # "so-called", "so said"; not "also said"
         head = before[: vm.start()]
         head = re.sub(rf"\s+(?:{_ADVS})\s*$", "", head)
         cut = max(head.rfind("”"), head.rfind('"'), head.rfind("_"))

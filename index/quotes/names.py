@@ -300,6 +300,10 @@ class _Registry:
 
     def note_speaker(self, name: str | None, pos: int) -> None:
         """A resolved cue subject is the freshest antecedent for a following "he said"."""
+        if name and name not in self.people and name not in self.orgs and \
+                len(_tokens(name)) >= 2 and _is_person_name(_tokens(name)) and \
+                not re.search(r"[’']s\b", name):
+            self._add_person(name, pos, None)  # a name the scan missed ("Kevin Kennedy Regional ...")
         if name and name in self.people:
             self.subjects.append((pos, self.people[name]))
             self.subjects.sort(key=lambda x: x[0])

@@ -226,3 +226,85 @@ def test_description_needs_a_fitting_name() -> None:
             "the ministry said.")
     [q] = extract_quotes(make(text))
     assert (q.speaker, q.role) == (None, "the ministry")
+
+
+# --- cue subjects that look like participles or adverbs, and "also said" ---------------------
+
+
+@pytest.mark.parametrize("name", ["Curt Schilling", "Mark Kelly", "Sarah Manning"])
+def test_name_ending_like_a_participle_or_adverb_is_a_subject(name: str) -> None:
+    last = name.split()[-1]
+    text = (f"{name} spoke on Tuesday.\n\nTo that, {last} added: “A rule is a rule no matter "
+            "what anybody says about it.”")
+    assert speaker_of(text, "A rule is a rule") == name
+
+
+def test_leading_participial_phrase_is_not_the_role() -> None:
+    text = ("Jerry Brown spoke on Tuesday. Reflecting on his years in office, Brown said: “We did "
+            "what we could with what we had.”")
+    [q] = extract_quotes(make(text))
+    assert q.speaker == "Jerry Brown"
+    assert q.role is None or "Reflecting" not in q.role
+
+
+def test_also_said_is_a_cue() -> None:
+    text = ("Bernie Sanders spoke in California on Tuesday night.\n\n"
+            "But he also said that “we will not allow this to happen to our country.”")
+    assert speaker_of(text, "we will not allow") == "Bernie Sanders"
+
+
+def test_surname_that_is_a_title_word() -> None:
+    text = ("Billie Jean King spoke about the boxer on Friday. King says Ali “talked the talk "
+            "and walked the walk.”")
+    assert speaker_of(text, "talked the talk") == "Billie Jean King"
+
+
+def test_it_also_states_is_not_a_person() -> None:
+    text = ("Turkey’s defence minister, Hulusi Akar, praised the deal. The text was published "
+            "later. However, it also states that “the parties will not undertake any attacks.”")
+    assert speaker_of(text, "the parties will not") != "Hulusi Akar"
+
+
+# --- "said X, <a long appositive>", a colon ending the previous paragraph, FA-KES run-ons -----
+
+
+def test_said_name_before_a_long_appositive() -> None:
+    text = ("“We'll be in hand-to-hand combat the rest of the way,” said Marc E. Elias, a "
+            "Washington lawyer who has filed many of the suits challenging the laws and whose firm "
+            "represents the Democratic presidential nominee and several state parties in the region.")
+    assert speaker_of(text, "hand-to-hand") == "Marc E. Elias"
+    text = "“What we should do is focus on the economy,” said Donald Trump as he dined on eggs."
+    assert speaker_of(text, "focus on the economy") == "Donald Trump"
+
+
+def test_said_description_with_clause_stays_unnamed() -> None:
+    text = "“It was awful, really awful,” said one of two witnesses who relayed the same story."
+    assert speaker_of(text, "It was awful") is None
+
+
+def test_colon_ending_the_previous_paragraph() -> None:
+    text = ("Ted Cruz spoke at the debate.\n\nCruz continued:\n\n“You look at the questions "
+            "and none of them is about the issues people care about.”")
+    assert speaker_of(text, "You look at the questions") == "Ted Cruz"
+
+
+def test_colon_without_a_speaker_in_the_previous_paragraph() -> None:
+    text = ("Mike Pence spoke to Chris Wallace on Sunday.\n\nPartial transcript as follows:\n\n"
+            "“We are going to win this election and we are going to win it big.”")
+    [q] = extract_quotes(make(text))
+    assert (q.speaker, q.role) == (None, None)
+
+
+def test_fakes_name_run_into_its_title() -> None:
+    text = ("The United Nations condemned the strikes. \"It is completely unacceptable that "
+            "hospitals are being bombed\" said Kevin Kennedy Regional Humanitarian Coordinator for "
+            "the Syria Crisis. \"It must stop now\" he added.")
+    found = extract_quotes(make(text))
+    assert [q.speaker for q in found] == ["Kevin Kennedy", "Kevin Kennedy"]
+    assert found[0].role == "Regional Humanitarian Coordinator for the Syria Crisis"
+
+
+def test_nationality_and_title_run_is_not_a_name() -> None:
+    text = ("\"The attacks must end immediately across the country\" said Syrian Foreign Minister "
+            "for the region.")
+    assert speaker_of(text, "The attacks must end") in (None, "Syrian Foreign Minister")
