@@ -187,11 +187,10 @@ class Answerer:
     def _filter(index: SearchIndex, q: Question) -> np.ndarray | None:
         if not (q.date_from or q.date_to or q.source):
             return None
-        date_from, date_to = q.date_from, q.date_to
-        if date_from is not None and date_from == date_to:
-            # A day: news of it appears that day or the next few (a UTC timestamp after
-            # midnight, a weekly round-up), and FA-KES dates are often a day or two off.
-            date_from, date_to = date_from - DAY_SLACK_BEFORE, date_to + DAY_SLACK_AFTER
+        # News of a day or a period appears then or in the next few days (a UTC timestamp
+        # after midnight, a weekly round-up), and FA-KES dates are often a day or two off.
+        date_from = q.date_from - DAY_SLACK_BEFORE if q.date_from else None
+        date_to = q.date_to + DAY_SLACK_AFTER if q.date_to else None
         rows = [a.row for a in index.articles
                 if (date_from is None or a.date.date() >= date_from)
                 and (date_to is None or a.date.date() <= date_to)

@@ -44,7 +44,12 @@ _BETWEEN = re.compile(
     rf"\b(?:between|from)\s+(?P<a>{_DAY_MONTH_YEAR}|{_MONTH_YEAR})\s+(?:and|to|until)\s+"
     rf"(?P<b>{_DAY_MONTH_YEAR}|{_MONTH_YEAR})", re.I)
 _ON_DAY = re.compile(rf"\b(?:on|of|dated)\s+(?:the\s+)?(?P<d>{_DAY_MONTH_YEAR})", re.I)
-_IN_MONTH = re.compile(rf"\b(?:in|during)\s+(?P<m>{_MONTH_YEAR})", re.I)
+_PART = r"early|mid|middle of|late|end of|beginning of|start of"
+_IN_MONTH = re.compile(  # "in March 2017", "in late July 2022", "by the end of May 2022"
+    rf"\b(?:(?P<by>by|before|until)|in|during|at|around)?\s*(?:the\s+)?"
+    rf"(?:(?P<part>{_PART})[\s-]+)?(?P<m>{_MONTH_YEAR})\b", re.I)
+_PARTS = {"early": (1, 10), "beginning of": (1, 10), "start of": (1, 10), "mid": (11, 20),
+          "middle of": (11, 20), "late": (21, 31), "end of": (21, 31)}
 _IN_YEAR = re.compile(r"\b(?:in|during)\s+(?P<y>(?:19|20)\d{2})\b", re.I)
 _ACCORDING_TO = re.compile(r"\s*,?\s*\baccording\s+to\s+(?P<source>[\w .&'-]+?)\s*[?.!]*$", re.I)
 
@@ -130,7 +135,11 @@ def _dates(body: str) -> tuple[str, date | None, date | None]:
         return _cut(body, match), day[0], day[1]
     match = _IN_MONTH.search(body)
     if match and (month := _span(match.group("m"))):
-        return _cut(body, match), month[0], month[1]
+        first, last = month
+        if match.group("part"):  # a third of the month
+            low, high = _PARTS[" ".join(match.group("part").lower().split())]
+            first, last = first.replace(day=low), last.replace(day=min(high, last.day))
+        return _cut(body, match), None if match.group("by") else first, last
     match = _IN_YEAR.search(body)
     if match:
         year = int(match.group("y"))

@@ -32,6 +32,12 @@ def test_kinds_speakers_and_topics(text, kind, speaker, topic):
     ("who said what about Raqqa in March 2017", date(2017, 3, 1), date(2017, 3, 31)),
     ("who said what about Raqqa in 2016", date(2016, 1, 1), date(2016, 12, 31)),
     ("airstrikes between 1 March 2016 and 15 April 2016", date(2016, 3, 1), date(2016, 4, 15)),
+    ("what did Germany say about Gazprom in late July 2022?", date(2022, 7, 21), date(2022, 7, 31)),
+    ("what did the army say at the end of February 2020?", date(2020, 2, 21), date(2020, 2, 29)),
+    ("what did Syrian troops take near Aleppo in early July 2016?", date(2016, 7, 1),
+     date(2016, 7, 10)),
+    ("shelling in mid-June 2022", date(2022, 6, 11), date(2022, 6, 20)),
+    ("how many had fled by late March 2022?", None, date(2022, 3, 31)),  # "by": an upper bound
 ])
 def test_date_filters_are_read_and_removed_from_the_topic(text, first, last):
     question = parse(text)
