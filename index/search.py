@@ -161,11 +161,16 @@ class SearchIndex:
 
     def matching_speakers(self, query: str, matches: Callable[[str | None, str | None], bool]
                           ) -> list[tuple[str | None, str | None]]:
-        """The (speaker, role) pairs a user's name for someone matches, remembered per query."""
+        """The (speaker, role) pairs a user's name for someone matches, remembered per query.
+        A person matched by a role in one article is the same person under another role
+        ("head of the Syrian Observatory" here, "Observatory director" there): a full name
+        matched once brings all its pairs."""
         key = query.lower()
         pairs = self._speaker_cache.get(key)
         if pairs is None:  # worker threads may fill or clear the cache meanwhile: keep a local
-            pairs = [(s, r) for s, r in self.speakers if matches(s, r)]
+            found = {(s, r) for s, r in self.speakers if matches(s, r)}
+            names = {s for s, _ in found if s and len(s.split()) >= 2}
+            pairs = [(s, r) for s, r in self.speakers if (s, r) in found or s in names]
             if len(self._speaker_cache) > 1024:
                 self._speaker_cache.clear()
             self._speaker_cache[key] = pairs

@@ -78,11 +78,3 @@ def test_chunks_at_finds_the_chunk_holding_each_offset(seed_index):
         next_start = (index.chunk_spans[chunk_id + 1][0] if chunk_id + 1 < len(index.chunk_spans)
                       else len(text))
         assert start <= offset < max(end, next_start)
-
-
-def test_only_an_articles_first_chunk_is_its_lede(seed_index):
-    from index.search import SearchIndex
-
-    index = SearchIndex.open(seed_index)
-    assert [index.is_lede(c) for c in range(len(index.chunk_article))] == [True] + [False] * (
-        len(index.chunk_article) - 1)  # the seed corpus is one article

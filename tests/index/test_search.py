@@ -1,0 +1,32 @@
+"""index/search.py without a model: speaker lookup over stored (speaker, role) pairs."""
+
+from __future__ import annotations
+
+from index.search import SearchIndex
+
+
+def index_with_speakers(pairs: list[tuple[str | None, str | None]]) -> SearchIndex:
+    index = SearchIndex.__new__(SearchIndex)  # just the in-memory parts the lookup reads
+    index.__dict__["speakers"] = pairs
+    index._speaker_cache = {}
+    return index
+
+
+def test_a_person_matched_under_one_role_brings_their_other_roles():
+    index = index_with_speakers([
+        ("Rami Abdel Rahman", "head of the Syrian Observatory for Human Rights"),
+        ("Rami Abdel Rahman", "Observatory director"),
+        ("Observatory", None),
+        ("Sergei Lavrov", "Russian foreign minister"),
+        ("Rahman", None),  # a bare surname is not taken to be the same person
+    ])
+    matched = index.matching_speakers("the head of the Syrian Observatory",
+                                      lambda s, r: "head of the Syrian" in (r or ""))
+    assert matched == [("Rami Abdel Rahman", "head of the Syrian Observatory for Human Rights"),
+                       ("Rami Abdel Rahman", "Observatory director")]
+
+
+def test_only_an_articles_first_chunk_is_its_lede(seed_index):
+    index = SearchIndex.open(seed_index)
+    assert [index.is_lede(c) for c in range(len(index.chunk_article))] == [True] + [False] * (
+        len(index.chunk_article) - 1)  # the seed corpus is one article
