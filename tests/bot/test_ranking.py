@@ -12,8 +12,10 @@ from bot.answer import (
     _by_coverage,
     _quote_scores,
     _quoting_first,
+    _reading_order,
     _run,
     _run_text,
+    _Scored,
     _shown,
     _windows,
 )
@@ -260,3 +262,14 @@ def test_a_few_quoted_words_are_shown_in_their_sentence_with_the_articles_marks(
     assert _shown(FakeIndex(), whole, [whole])[1] == "quote"  # a full quote: its words alone
     reported = QuoteRecord(3, 0, Quote("a", 0, 20, "ICRC", None, None, reported=True), "h3")
     assert _shown(index, reported, [reported]) == ("The plant was quiet.", "reported")
+
+
+def test_unattributed_quotes_rank_a_little_lower_and_reports_after_all_quotes():
+    def scored(speaker: str | None, score: float, reported: bool = False) -> _Scored:
+        return _Scored(QuoteRecord(0, 0, Quote("a", 0, 1, speaker, None, None, reported), "h"),
+                       score)
+    near_unnamed, named, far_unnamed = scored(None, 1.0), scored("Ann Lee", 0.8), scored(None, 0.7)
+    report = scored("ICRC", 1.2, reported=True)
+    order = _reading_order([report, far_unnamed, named, near_unnamed])
+    assert order == [near_unnamed, named, far_unnamed, report]
+    assert _reading_order([scored(None, 0.85), named])[0] is named  # close: the named one
