@@ -140,7 +140,20 @@ def open_generation(index_dir: Path, model: str | None = None, verify: bool = Tr
     return generation, manifest
 
 
+VERIFIED = ".verified.json"  # size, mtime and inode of each file when its checksum last passed
+
+
 def verify_files(generation: Path, manifest: Manifest, index_dir: Path) -> None:
+    """Check every file against the manifest's checksum, once per copy of the generation:
+    hashing a 1M-chunk index takes ~3 s, so a generation whose files still have the size,
+    mtime and inode they had when they last passed is not hashed again. A file rewritten or
+    copied since is hashed in full; a read-only index is hashed on every open."""
+    stamps = _stamps(generation, manifest)
+    try:
+        if stamps is not None and json.loads((generation / VERIFIED).read_text()) == stamps:
+            return
+    except (OSError, ValueError):
+        pass
     for name, expected in manifest.files.items():
         path = generation / name
         if not path.is_file():
@@ -149,6 +162,20 @@ def verify_files(generation: Path, manifest: Manifest, index_dir: Path) -> None:
             raise IndexDamaged(
                 f"index file {path} is damaged (checksum differs from the manifest). "
                 f"Rebuild: {rebuild_hint(index_dir)}")
+    try:
+        tmp = generation / (VERIFIED + ".tmp")
+        tmp.write_text(json.dumps(_stamps(generation, manifest)))
+        os.replace(tmp, generation / VERIFIED)
+    except OSError:
+        pass
+
+
+def _stamps(generation: Path, manifest: Manifest) -> dict[str, list[int]] | None:
+    try:
+        stats = {name: (generation / name).stat() for name in manifest.files}
+    except OSError:
+        return None
+    return {name: [s.st_size, s.st_mtime_ns, s.st_ino] for name, s in stats.items()}
 
 
 @contextmanager

@@ -141,6 +141,23 @@ def test_damaged_file_is_named_with_the_rebuild_command(corpus, settings, embedd
     assert "meta.sqlite" in str(caught.value) and "python -m index.build" in str(caught.value)
 
 
+def test_checksums_are_verified_once_per_copy_and_again_after_a_change(corpus, settings, embedder,
+                                                                       monkeypatch):
+    report = build([corpus], settings, embedder=embedder)
+    SearchIndex.open(settings).close()  # first open: hashed in full
+    hashed: list[str] = []
+    real = store._sha256
+    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(path.name) or real(path))
+    SearchIndex.open(settings).close()
+    assert hashed == []  # unchanged since it passed: not hashed again
+    target = report.generation / "vectors.npy"
+    data = bytearray(target.read_bytes())
+    data[-1] ^= 0xFF  # same size, one bit pattern changed, rewritten
+    target.write_bytes(bytes(data))
+    with pytest.raises(store.IndexDamaged, match="vectors.npy"):
+        SearchIndex.open(settings)
+
+
 def test_index_from_another_model_says_how_to_rebuild(corpus, settings, embedder):
     build([corpus], settings, embedder=embedder)
     other = settings.model_copy(update={"embedding_model": "/models/other"})
