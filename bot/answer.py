@@ -179,7 +179,13 @@ class Answerer:
         # speaker said on it (indirect speech, quotes the extractor gave to no one).
         topic = f"{q.speaker} {q.topic}"
         # the question's vector (of the topic) serves; the speaker's name helps BM25 most
-        hits = _quoting_first(index, index.search(topic, vector, DEPTH, mode, allowed), q.speaker)
+        found = index.search(topic, vector, DEPTH, mode, allowed)
+        hits = _quoting_first(index, found, q.speaker)
+        scored = _on_topic(scored, {int(index.chunk_article[h.chunk_id]) for h in found[:TOPIC_HITS]})
+        if not scored:
+            return Answer(question=question, kind="passages", passages=self._passages(index, hits, k),
+                          message=f"I found no quotes from {q.speaker} on that; these passages "
+                                  "report on it.")
         return Answer(question=question, kind="quotes",
                       quotes=self._quote_items(index, scored, min(k, QUOTES_FIRST)),
                       passages=self._passages(index, hits, max(2, k - QUOTES_FIRST)))
@@ -493,6 +499,16 @@ def _lexical_boost(index: SearchIndex, topic: str, chunk_ids: list[int], mode: M
     scores, ids = index.lexical.search(topic, len(chunk_ids), allowed)
     bonus = dict(zip(ids.tolist(), (scores / scores.max()).tolist() if len(scores) else []))
     return np.array([0.2 * bonus.get(c, 0.0) for c in chunk_ids])
+
+
+TOPIC_HITS = 20  # dev set: Recall@1 81.3 -> 82.5%, first item 65.1 -> 66.3% (10: 83.1, 66.3)
+
+
+def _on_topic(scored: list[_Scored], topic_rows: set[int]) -> list[_Scored]:
+    """A speaker's quotes from the stories about the topic (`topic_rows`, the articles of the
+    best hits for speaker and topic): asked what P said about Y, P's words on something else
+    answer nothing, and the passages reporting on Y do better."""
+    return [s for s in scored if s.record.article_row in topic_rows]
 
 
 def _reading_order(scored: list[_Scored]) -> list[_Scored]:

@@ -10,6 +10,7 @@ import numpy as np
 from bot.answer import (
     Answerer,
     _by_coverage,
+    _on_topic,
     _quote_scores,
     _quoting_first,
     _reading_order,
@@ -273,3 +274,11 @@ def test_unattributed_quotes_rank_a_little_lower_and_reports_after_all_quotes():
     order = _reading_order([report, far_unnamed, named, near_unnamed])
     assert order == [near_unnamed, named, far_unnamed, report]
     assert _reading_order([scored(None, 0.85), named])[0] is named  # close: the named one
+
+
+def test_a_speakers_quotes_on_the_topic_are_those_from_the_stories_about_it():
+    def scored(row: int, score: float) -> _Scored:
+        return _Scored(QuoteRecord(row, row, Quote("a", 0, 1, "Lavrov", None, None), "h"), score)
+    on_grain, off_topic, also_on_grain = scored(3, 0.5), scored(7, 0.9), scored(4, 0.4)
+    assert _on_topic([off_topic, on_grain, also_on_grain], {3, 4, 5}) == [on_grain, also_on_grain]
+    assert _on_topic([off_topic], {3}) == []  # then the answer is passages, saying so
