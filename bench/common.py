@@ -30,6 +30,10 @@ def full_index(index_dir: Path = FULL_INDEX) -> Path:
     from index.build import build
     from index.config import IndexSettings
 
+    missing = [str(path) for path in DATA_FILES if not path.exists()]
+    if missing:  # building without them would publish a seed-only generation over the index
+        raise SystemExit(f"bench: {', '.join(missing)} not found (../shared/data must lie beside "
+                         f"the checkout); pass --source/--index-dir to use a built index")
     print(f"index of all data: {index_dir} (building if needed)", file=sys.stderr, flush=True)
     build([ROOT / "corpus", *DATA_FILES], IndexSettings(index_dir=index_dir), progress=True)
     return index_dir
