@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +24,7 @@ from index.chunks import paragraph_spans, sentence_spans
 from index.config import IndexSettings
 from index.quotes import Quote, speaker_matches
 from index.search import ArticleMeta, Hit, Mode, QuoteRecord, SearchIndex
+from index.speakers import NameHints
 
 MIN_COSINE = 0.30  # below this the best passage is not about the question (all-MiniLM-L6-v2)
 DEPTH = 40  # chunks retrieved before quotes and passages are picked
@@ -141,7 +142,7 @@ class Answerer:
     def _speaker(self, index: SearchIndex, q: Question, question: str, vector: np.ndarray,
                  allowed: np.ndarray | None, k: int, mode: Mode) -> Answer:
         assert q.speaker is not None
-        pairs = index.matching_speakers(q.speaker, _speaker_matcher(q.speaker))
+        pairs = index.matching_speakers(q.speaker, *_speaker_matcher(q.speaker))
         records = index.quotes_by_speakers(pairs)
         if allowed is not None:
             keep = allowed[_chunks_of(index, records)] if records else []
@@ -414,27 +415,16 @@ _ACRONYM = re.compile(r"\b(?:[A-Z]{2,8}|(?:[A-Za-z]\.){2,})(?:'s|’s)?(?!\w)")
 _NOT_NAMES = {"the", "of", "and", "for", "mr", "mrs", "ms", "dr", "a", "an"}
 
 
-def _speaker_matcher(query: str):
-    """`speaker_matches` behind a cheap test that no true match fails: a pair must contain one
-    of the query's words, or for an acronym (ICRC, U.N.) the acronym itself or words with all
-    its initials. Without it, the first question about a name ran the full matcher over every
-    speaker of the corpus (~100 ms)."""
+def _speaker_matcher(query: str) -> tuple[NameHints, Callable[[str | None, str | None], bool]]:
+    """`speaker_matches`, and hints that no true match fails for the index to test on every
+    speaker at once: the query's words, and for an acronym (ICRC, U.N.) the acronym itself or
+    words with all its initials. Without them, the first question about a name ran the full
+    matcher over every speaker of the corpus (~100 ms)."""
     words = [w for w in re.findall(r"\w{3,}", query.lower()) if w not in _NOT_NAMES]
     acronyms = [re.sub(r"[.’']|s$", "", m.group(0).removesuffix("'s").removesuffix("’s")).lower()
                 for m in _ACRONYM.finditer(query)]
-
-    def could(text: str) -> bool:
-        if any(w in text for w in words):
-            return True
-        initials = {w[0] for w in re.findall(r"\w+", text)}
-        return any(a in text or set(a) <= initials for a in acronyms)
-
-    def matches(speaker: str | None, role: str | None) -> bool:
-        if (words or acronyms) and not could(f"{speaker or ''} {role or ''}".lower()):
-            return False
-        return speaker_matches(query, _probe(speaker, role))
-
-    return matches
+    return (NameHints(tuple(words), tuple(acronyms)),
+            lambda speaker, role: speaker_matches(query, _probe(speaker, role)))
 
 
 def _probe(speaker: str | None, role: str | None) -> Quote:

@@ -23,6 +23,7 @@ from index.config import IndexSettings
 from index.dense import FaissStore, VectorStore
 from index.lexical import LexicalIndex, tokenize
 from index.quotes import Quote
+from index.speakers import NameHints, Pair, SpeakerTable
 
 Mode = Literal["hybrid", "dense", "bm25"]
 _KEY_SPAN = 1 << 32  # (article row, character offset) as one sortable integer
@@ -77,7 +78,7 @@ class SearchIndex:
         self._chunk_keys = self.chunk_article * _KEY_SPAN + self.chunk_spans[:, 0]
         self.matrix = np.load(generation / "vectors.npy", mmap_mode="r")
         self._text_cache: dict[int, str] = {}
-        self._speaker_cache: dict[str, list[tuple[str | None, str | None]]] = {}
+        self._speaker_cache: dict[str, list[Pair]] = {}
         self._lock = threading.Lock()  # one connection shared by the bot's worker threads
         # Indexes built before reported speech was extracted lack the column: still readable.
         self._has_reported = any(c[1] == "reported"
@@ -155,22 +156,24 @@ class SearchIndex:
         return found
 
     @cached_property
-    def speakers(self) -> list[tuple[str | None, str | None]]:
+    def speakers(self) -> SpeakerTable:
         """Every distinct (speaker, role) pair: small, so speaker questions match in memory."""
-        return [(r[0], r[1]) for r in self._rows("SELECT DISTINCT speaker, role FROM quotes")]
+        return SpeakerTable([(r[0], r[1]) for r in
+                             self._rows("SELECT DISTINCT speaker, role FROM quotes")])
 
-    def matching_speakers(self, query: str, matches: Callable[[str | None, str | None], bool]
-                          ) -> list[tuple[str | None, str | None]]:
-        """The (speaker, role) pairs a user's name for someone matches, remembered per query.
+    def matching_speakers(self, query: str, hints: NameHints,
+                          matches: Callable[[str | None, str | None], bool]) -> list[Pair]:
+        """The (speaker, role) pairs a user's name for someone matches, remembered per query;
+        `matches` runs only on the pairs that pass `hints`.
         A person matched by a role in one article is the same person under another role
         ("head of the Syrian Observatory" here, "Observatory director" there): a full name
         matched once brings all its pairs."""
         key = query.lower()
         pairs = self._speaker_cache.get(key)
         if pairs is None:  # worker threads may fill or clear the cache meanwhile: keep a local
-            found = {(s, r) for s, r in self.speakers if matches(s, r)}
+            found = {(s, r) for s, r in self.speakers.candidates(hints) if matches(s, r)}
             names = {s for s, _ in found if s and len(s.split()) >= 2}
-            pairs = [(s, r) for s, r in self.speakers if (s, r) in found or s in names]
+            pairs = [(s, r) for s, r in self.speakers.pairs if (s, r) in found or s in names]
             if len(self._speaker_cache) > 1024:
                 self._speaker_cache.clear()
             self._speaker_cache[key] = pairs

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from index.search import SearchIndex
+from index.speakers import NameHints, SpeakerTable
 
 
 def index_with_speakers(pairs: list[tuple[str | None, str | None]]) -> SearchIndex:
     index = SearchIndex.__new__(SearchIndex)  # just the in-memory parts the lookup reads
-    index.__dict__["speakers"] = pairs
+    index.__dict__["speakers"] = SpeakerTable(pairs)
     index._speaker_cache = {}
     return index
 
@@ -20,7 +21,7 @@ def test_a_person_matched_under_one_role_brings_their_other_roles():
         ("Sergei Lavrov", "Russian foreign minister"),
         ("Rahman", None),  # a bare surname is not taken to be the same person
     ])
-    matched = index.matching_speakers("the head of the Syrian Observatory",
+    matched = index.matching_speakers("the head of the Syrian Observatory", NameHints(),
                                       lambda s, r: "head of the Syrian" in (r or ""))
     assert matched == [("Rami Abdel Rahman", "head of the Syrian Observatory for Human Rights"),
                        ("Rami Abdel Rahman", "Observatory director")]
