@@ -201,11 +201,7 @@ class Answerer:
             # midnight, a weekly round-up), and FA-KES dates are often a day or two off.
             # A month or a part of one stays exact (the same on the dev set either way).
             date_from, date_to = date_from - DAY_SLACK_BEFORE, date_to + DAY_SLACK_AFTER
-        rows = [a.row for a in index.articles
-                if (date_from is None or a.date.date() >= date_from)
-                and (date_to is None or a.date.date() <= date_to)
-                and (q.source is None or (a.source or "").lower() == q.source.lower())]
-        return index.chunk_mask(np.array(rows, dtype=np.int64))
+        return index.chunk_mask(index.article_rows(date_from, date_to, q.source))
 
     @staticmethod
     def _quotes_near(index: SearchIndex, hits: list[Hit], topic: str, vector: np.ndarray,

@@ -10,7 +10,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -200,6 +200,28 @@ class SearchIndex:
     @cached_property
     def sources(self) -> list[str]:
         return sorted({a.source for a in self.articles if a.source})
+
+    @cached_property
+    def _article_days(self) -> np.ndarray:
+        return np.array([a.date.date().toordinal() for a in self.articles], dtype=np.int64)
+
+    @cached_property
+    def _article_sources(self) -> np.ndarray:
+        return np.array([(a.source or "").lower() for a in self.articles], dtype=str)
+
+    def article_rows(self, date_from: date | None, date_to: date | None,
+                     source: str | None) -> np.ndarray:
+        """Rows of the articles dated from `date_from` to `date_to` (inclusive, either open)
+        and from `source` (any case), in numpy: a Python test per article cost ~4 ms per
+        dated question at 100k chunks (10k articles)."""
+        keep = np.ones(len(self.articles), dtype=bool)
+        if date_from is not None:
+            keep &= self._article_days >= date_from.toordinal()
+        if date_to is not None:
+            keep &= self._article_days <= date_to.toordinal()
+        if source is not None:
+            keep &= self._article_sources == source.lower()
+        return np.flatnonzero(keep)
 
     def chunk_mask(self, article_rows: np.ndarray) -> np.ndarray:
         """Bool mask over chunks whose article is in `article_rows` (for date/source filters)."""

@@ -22,7 +22,7 @@ from bot.answer import (
 )
 from bot.question import parse
 from index.quotes import Quote, speaker_matches
-from index.search import ArticleMeta, Hit, QuoteRecord
+from index.search import ArticleMeta, Hit, QuoteRecord, SearchIndex
 
 TEXT = ("The minister spoke on Monday. “Immediately,” he said of the ceasefire. Later he added: "
         "“The ceasefire in the northern province must hold, and the shelling of the hospitals "
@@ -99,16 +99,13 @@ def test_a_passage_far_ahead_keeps_its_place():
     assert [h.chunk_id for h in _quoting_first(FakeIndex(chunks=chunks), hits, "Paroev")] == [0, 1]
 
 
-class DatedIndex:
+class DatedIndex(SearchIndex):
+    """Articles on these days, one chunk each; the real filter methods."""
+
     def __init__(self, days: list[date]) -> None:
         self.articles = [ArticleMeta(i, f"a{i}", "t", datetime(d.year, d.month, d.day, 1), None,
                                      None) for i, d in enumerate(days)]
         self.chunk_article = np.arange(len(days))
-
-    def chunk_mask(self, rows: np.ndarray) -> np.ndarray:
-        wanted = np.zeros(len(self.articles), dtype=bool)
-        wanted[rows] = True
-        return wanted[self.chunk_article]
 
 
 def test_a_day_filter_keeps_the_next_days_report_but_not_last_month():
