@@ -6,7 +6,6 @@ changes after opening; a reader that wants a newer index opens a new one and swa
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from index.speakers import NameHints, Pair, SpeakerTable
 
 Mode = Literal["hybrid", "dense", "bm25"]
 _KEY_SPAN = 1 << 32  # (article row, character offset) as one sortable integer
+_QUOTE_COLUMNS = "id, article_row, start, end, speaker, role, cue, text_hash"  # see _quote
 DENSE_WEIGHT = 0.6  # hybrid: share of the max-normalised cosine; BM25/its max gets the rest
 
 
@@ -101,9 +101,13 @@ class SearchIndex:
         lexical = LexicalIndex.load(generation, manifest.counts["chunks"])
         return cls(generation, manifest, vectors, lexical)
 
-    def _rows(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
+    def _rows(self, sql: str, params: tuple | list = (), tuples: bool = False) -> list:
+        """sqlite3.Row objects, or plain tuples (cheaper by the thousand)."""
         with self._lock:
-            return self.db.execute(sql, params).fetchall()
+            cursor = self.db.cursor()
+            if tuples:
+                cursor.row_factory = None
+            return cursor.execute(sql, params).fetchall()
 
     def cosine(self, chunk_ids: list[int], query_vector: np.ndarray) -> np.ndarray:
         """Exact similarity of chosen chunks to the query, whatever index found them."""
@@ -146,15 +150,18 @@ class SearchIndex:
         return [self._quote(r) for r in self._quotes_where("article_row", rows)]
 
     def _quotes_where(self, column: str, values: list, also: str = "", also_params: list = ()
-                      ) -> list[sqlite3.Row]:
-        """Quote rows whose `column` is one of `values`, by its index, in batches under
-        SQLite's limit on query variables; `also`: a further condition on them."""
-        found: list[sqlite3.Row] = []
+                      ) -> list[tuple]:
+        """Quote rows (`_QUOTE_COLUMNS`) whose `column` is one of `values`, by its index, in
+        batches under SQLite's limit on query variables; `also`: a further condition on them.
+        Plain tuples: a frequent speaker has thousands of quotes, and named rows cost ~30%
+        more to fetch and read (Trump at 100k chunks: 5,250 records in 31 -> 26 ms)."""
+        columns = _QUOTE_COLUMNS + (", reported" if self._has_reported else ", 0")
+        found: list[tuple] = []
         for begin in range(0, len(values), 500):
             part = values[begin : begin + 500]
-            found += self._rows(f"SELECT * FROM quotes WHERE {column} IN "
+            found += self._rows(f"SELECT {columns} FROM quotes WHERE {column} IN "
                                 f"({','.join('?' * len(part))}){also} ORDER BY id",
-                                [*part, *also_params])
+                                [*part, *also_params], tuples=True)
         return found
 
     @cached_property
@@ -195,13 +202,13 @@ class SearchIndex:
                   f"({','.join('?' * len(bare))}))", [*roles, *bare])
         found = (self._quotes_where("speaker", named, *(narrow if len(narrow[1]) <= 1000 else ()))
                  + self._quotes_where("role", roles_only))
-        return [self._quote(r) for r in found if (r["speaker"], r["role"]) in wanted]
+        return [self._quote(r) for r in found if (r[4], r[5]) in wanted]  # speaker, role
 
-    def _quote(self, r) -> QuoteRecord:
-        article_id = self.articles[r["article_row"]].id
-        quote = Quote(article_id, r["start"], r["end"], r["speaker"], r["role"], r["cue"],
-                      self._has_reported and bool(r["reported"]))
-        return QuoteRecord(r["id"], r["article_row"], quote, r["text_hash"])
+    def _quote(self, row: tuple) -> QuoteRecord:
+        id_, article_row, start, end, speaker, role, cue, text_hash, reported = row
+        quote = Quote(self.articles[article_row].id, start, end, speaker, role, cue,
+                      bool(reported))
+        return QuoteRecord(id_, article_row, quote, text_hash)
 
     def quotes_with_hash(self, text_hashes: list[str]) -> list[QuoteRecord]:
         return [self._quote(r) for r in self._quotes_where("text_hash", text_hashes)]
