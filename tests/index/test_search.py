@@ -31,3 +31,12 @@ def test_only_an_articles_first_chunk_is_its_lede(seed_index):
     index = SearchIndex.open(seed_index)
     assert [index.is_lede(c) for c in range(len(index.chunk_article))] == [True] + [False] * (
         len(index.chunk_article) - 1)  # the seed corpus is one article
+
+
+def test_a_speakers_quotes_are_read_once_per_generation(seed_index, monkeypatch):
+    index = SearchIndex.open(seed_index)
+    pairs = [p for p in index.speakers if p[0] == "Sergei Lavrov"]
+    first = index.quotes_by_speakers(pairs)
+    assert first and all(r.quote.speaker == "Sergei Lavrov" for r in first)
+    monkeypatch.setattr(index, "_read_quotes_by_speakers", lambda wanted: ())  # SQLite unused
+    assert index.quotes_by_speakers(list(reversed(pairs))) == first  # same set of pairs
