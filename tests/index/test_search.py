@@ -35,7 +35,7 @@ def test_only_an_articles_first_chunk_is_its_lede(seed_index):
 
 def test_a_speakers_quotes_are_read_once_per_generation(seed_index, monkeypatch):
     index = SearchIndex.open(seed_index)
-    pairs = [p for p in index.speakers if p[0] == "Sergei Lavrov"]
+    pairs = [p for p in index.speakers.pairs if p[0] == "Sergei Lavrov"]
     first = index.quotes_by_speakers(pairs)
     assert first and all(r.quote.speaker == "Sergei Lavrov" for r in first)
     monkeypatch.setattr(index, "_read_quotes_by_speakers", lambda wanted: ())  # SQLite unused
