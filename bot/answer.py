@@ -150,7 +150,7 @@ class Answerer:
             records = [r for r, ok in zip(records, keep) if ok]
         if not records:
             topic = f"{q.speaker} {q.topic}".strip()
-            hits = index.search(topic, self.embedder.encode([topic])[0], DEPTH, mode, allowed)
+            hits = index.search(topic, vector, DEPTH, mode, allowed)  # the topic's vector serves
             if hits and _relevant(index, hits, vector):
                 hits = _quoting_first(index, hits, q.speaker)
                 return Answer(question=question, kind="passages",
