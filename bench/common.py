@@ -40,13 +40,13 @@ def full_index(index_dir: Path = FULL_INDEX) -> Path:
 
 
 def dev_questions() -> list[str]:
-    """The 86 hand-written questions of the development set (field "question")."""
+    """The questions of the development set (field "question"; 166 today)."""
     return [json.loads(line)["question"] for line in DEV.read_text().splitlines() if line.strip()]
 
 
 def real_questions(count: int) -> tuple[list[str], str]:
     """`count` questions: the dev set first, then questions made from real article titles
-    of ../shared/data (the dev set alone has 86). Returns the questions and how they were made."""
+    of ../shared/data when the dev set has fewer. Returns the questions and how they were made."""
     questions = dev_questions()
     extra = count - len(questions)
     if extra <= 0:
