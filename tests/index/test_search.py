@@ -40,3 +40,11 @@ def test_a_speakers_quotes_are_read_once_per_generation(seed_index, monkeypatch)
     assert first and all(r.quote.speaker == "Sergei Lavrov" for r in first)
     monkeypatch.setattr(index, "_read_quotes_by_speakers", lambda wanted: ())  # SQLite unused
     assert index.quotes_by_speakers(list(reversed(pairs))) == first  # same set of pairs
+
+
+def test_a_speakers_quotes_in_given_articles_only(seed_index):
+    index = SearchIndex.open(seed_index)
+    pairs = [p for p in index.speakers.pairs if p[0] == "Sergei Lavrov"]
+    everywhere = index.quotes_by_speakers(pairs)
+    assert index.quotes_by_speakers(pairs, [0]) == everywhere  # the seed is article 0
+    assert index.quotes_by_speakers(pairs, []) == []
