@@ -73,11 +73,13 @@ def build_synthetic(source: Path, index_dir: Path, size: int, index_type: str | 
                    (c * n_articles, tag, tag, last_row))
         db.execute("INSERT INTO chunks SELECT id + ?, article_row + ?, start, end FROM src.chunks "
                    "WHERE id < ?", (c * n_chunks, c * n_articles, limit))
-        db.execute("INSERT INTO quotes (article_row, start, end, speaker, role, cue, text_hash) "
-                   "SELECT article_row + ?, start, end, speaker, role, cue, text_hash || ? "
-                   "FROM src.quotes WHERE article_row <= ? ORDER BY id",
+        db.execute("INSERT INTO quotes (article_row, start, end, speaker, role, cue, text_hash, "
+                   "reported) SELECT article_row + ?, start, end, speaker, role, cue, "
+                   "text_hash || ?, reported FROM src.quotes WHERE article_row <= ? ORDER BY id",
                    (c * n_articles, tag, last_row))
     db.commit()
+    store.save_chunk_table(partial, db.execute(
+        "SELECT article_row, start, end FROM chunks ORDER BY id").fetchall())
     counts = {k: db.execute(f"SELECT count(*) FROM {k}").fetchone()[0]
               for k in ("articles", "chunks", "quotes")}
     db.execute("DETACH DATABASE src")

@@ -302,6 +302,7 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
                                int(quote.reported)))
     db.executemany("INSERT INTO chunks VALUES (?,?,?,?)",
                    [(i, row, c.start, c.end) for i, (row, c) in enumerate(all_chunks)])
+    store.save_chunk_table(partial, [(row, c.start, c.end) for row, c in all_chunks])
     db.executemany("INSERT INTO quotes (article_row, start, end, speaker, role, cue, text_hash, "
                    "reported) VALUES (?,?,?,?,?,?,?,?)", quote_rows)
     db.commit()

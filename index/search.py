@@ -66,9 +66,9 @@ class SearchIndex:
         self.vectors = vectors
         self.lexical = lexical
         self.db = store.connect(generation / "meta.sqlite", readonly=True)
-        rows = self.db.execute("SELECT article_row, start, end FROM chunks ORDER BY id").fetchall()
-        self.chunk_article = np.array([r[0] for r in rows], dtype=np.int64)
-        self.chunk_spans = np.array([(r[1], r[2]) for r in rows], dtype=np.int64).reshape(-1, 2)
+        table = store.load_chunk_table(generation, self.db)
+        self.chunk_article = np.ascontiguousarray(table[:, 0])
+        self.chunk_spans = np.ascontiguousarray(table[:, 1:])
         self.articles = [
             ArticleMeta(r["row"], r["id"], r["title"], datetime.fromisoformat(r["date"]),
                         r["source"], r["url"])

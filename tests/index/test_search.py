@@ -48,3 +48,17 @@ def test_a_speakers_quotes_in_given_articles_only(seed_index):
     everywhere = index.quotes_by_speakers(pairs)
     assert index.quotes_by_speakers(pairs, [0]) == everywhere  # the seed is article 0
     assert index.quotes_by_speakers(pairs, []) == []
+
+
+def test_chunk_offsets_load_from_their_array_or_from_sqlite_alike(seed_index, tmp_path):
+    import shutil
+
+    from index import store
+
+    index = SearchIndex.open(seed_index)
+    assert (index.generation / store.CHUNK_TABLE).exists()
+    from_sql = store.load_chunk_table(tmp_path, index.db)  # no array there: read from SQLite
+    assert from_sql.tolist() == [[int(a), int(s), int(e)] for a, (s, e)
+                                 in zip(index.chunk_article, index.chunk_spans)]
+    shutil.copy(index.generation / store.CHUNK_TABLE, tmp_path)
+    assert store.load_chunk_table(tmp_path, index.db).tolist() == from_sql.tolist()
