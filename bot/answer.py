@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.excerpts import quotes_by_article, shown, statement_run, windows
+from bot.excerpts import FULL_QUOTE_WORDS, quotes_by_article, shown, statement_run, windows
 from bot.question import WEEKDAYS, Question, as_text, parse, weekday_date
 from bot.ranking import (
     Scored,
@@ -140,9 +140,12 @@ class Answerer:
         assert q.speaker is not None
         pairs = index.matching_speakers(q.speaker, *_speaker_matcher(q.speaker))
         topic = f"{q.speaker} {q.topic}".strip()
-        # the question's vector (of the topic) serves; the speaker's name helps BM25 most
-        found = index.search(topic, vector, DEPTH, mode, allowed)
-        hits = quoting_first(index, found, q.speaker)
+
+        def search() -> list[Hit]:
+            # the question's vector (of the topic) serves; the speaker's name helps BM25 most
+            return index.search(topic, vector, DEPTH, mode, allowed)
+
+        found = search() if q.topic else None  # without a topic only a fallback needs it
         if q.topic:
             # P's quotes from the stories about the topic (the articles of the best hits): P's
             # words on something else answer nothing, and reading only these keeps a speaker
@@ -155,12 +158,13 @@ class Answerer:
                 keep = allowed[_chunks_of(index, records)]
                 records = [r for r, ok in zip(records, keep) if ok]
         if not records:
+            found = search() if found is None else found
             if found and _relevant(index, found, vector):
                 note = (f"I found no quotes from {q.speaker} on that; these passages report on it."
                         if pairs and q.topic else
                         f"I found no quotes from {q.speaker}; these passages mention them.")
-                return Answer(question=question, kind="passages",
-                              passages=self._passages(index, hits, k), message=note)
+                return Answer(question=question, kind="passages", message=note,
+                              passages=self._passages(index, quoting_first(index, found, q.speaker), k))
             return Answer(question=question, kind="none",
                           message=f"The corpus has no quotes from {q.speaker}.")
         chunk_ids = _chunks_of(index, records).tolist()
@@ -173,19 +177,21 @@ class Answerer:
         else:  # no topic: whole statements before fragments, each newest first
             relevance = np.array([
                 index.articles[r.article_row].date.timestamp() / 1e10  # ~0.16 in 2020
-                - (0.5 if len(r.quote.text(index.article(r.article_row)).split()) < 8 else 0.0)
+                - (0.5 if len(index.article_text(r.article_row)[r.quote.start:r.quote.end].split())
+                   < FULL_QUOTE_WORDS else 0.0)
                 for r in records])
         # A speaker's own words first; sentences reporting what they said fill in after.
         scored = sorted((Scored(r, float(s)) for r, s in zip(records, relevance)),
                         key=lambda s: (s.record.quote.reported, -s.score))
-        if not q.topic:
+        if found is None:
             return Answer(question=question, kind="quotes",
                           quotes=self._quote_items(index, scored, k))
         # With a topic the best few quotes come first, then the passages that report what the
         # speaker said on it (indirect speech, quotes the extractor gave to no one).
         return Answer(question=question, kind="quotes",
                       quotes=self._quote_items(index, scored, min(k, QUOTES_FIRST)),
-                      passages=self._passages(index, hits, max(2, k - QUOTES_FIRST)))
+                      passages=self._passages(index, quoting_first(index, found, q.speaker),
+                                              max(2, k - QUOTES_FIRST)))
 
     @staticmethod
     def _filter(index: SearchIndex, q: Question) -> np.ndarray | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from index.quotes import Quote
 from index.speakers import NameHints, Pair, SpeakerTable
 
 Mode = Literal["hybrid", "dense", "bm25"]
+T = TypeVar("T")
 _KEY_SPAN = 1 << 32  # (article row, character offset) as one sortable integer
 _QUOTE_COLUMNS = "id, article_row, start, end, speaker, role, cue, text_hash"  # see _quote
 DENSE_WEIGHT = 0.6  # hybrid: share of the max-normalised cosine; BM25/its max gets the rest
@@ -178,16 +179,12 @@ class SearchIndex:
         A person matched by a role in one article is the same person under another role
         ("head of the Syrian Observatory" here, "Observatory director" there): a full name
         matched once brings all its pairs."""
-        key = query.lower()
-        pairs = self._speaker_cache.get(key)
-        if pairs is None:  # worker threads may fill or clear the cache meanwhile: keep a local
+        def match() -> list[Pair]:
             found = {(s, r) for s, r in self.speakers.candidates(hints) if matches(s, r)}
             names = {s for s, _ in found if s and len(s.split()) >= 2}
-            pairs = [(s, r) for s, r in self.speakers.pairs if (s, r) in found or s in names]
-            if len(self._speaker_cache) > 1024:
-                self._speaker_cache.clear()
-            self._speaker_cache[key] = pairs
-        return pairs
+            return [(s, r) for s, r in self.speakers.pairs if (s, r) in found or s in names]
+
+        return _remembered(self._speaker_cache, query.lower(), match, limit=1024)
 
     def quotes_by_speakers(self, pairs: list[tuple[str | None, str | None]],
                            article_rows: list[int] | None = None) -> list[QuoteRecord]:
@@ -202,13 +199,8 @@ class SearchIndex:
             return [r for r in self.quotes_in_articles(article_rows)
                     if (r.quote.speaker, r.quote.role) in wanted]
         key = frozenset(pairs)
-        found = self._records_cache.get(key)
-        if found is None:
-            found = self._read_quotes_by_speakers(key)
-            if len(self._records_cache) > 256:
-                self._records_cache.clear()
-            self._records_cache[key] = found
-        return list(found)
+        return list(_remembered(self._records_cache, key,
+                                lambda: self._read_quotes_by_speakers(key), limit=256))
 
     def _read_quotes_by_speakers(self, wanted: frozenset[Pair]) -> tuple[QuoteRecord, ...]:
         named = sorted({s for s, _ in wanted if s is not None})
@@ -306,3 +298,15 @@ class SearchIndex:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _remembered(cache: dict, key: object, make: Callable[[], T], limit: int) -> T:
+    """`cache[key]`, made once; the cache is emptied past `limit` entries. Worker threads may
+    fill or clear it meanwhile, so the value is kept in a local, never re-read."""
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        if len(cache) > limit:
+            cache.clear()
+        cache[key] = value
+    return value
