@@ -63,6 +63,9 @@ _SURNAME_TITLES = {"king", "major", "bishop", "judge", "justice", "speaker", "ch
                    "lord", "head", "cardinal", "prince", "rice", "sergeant", "marshal", "general"}
 
 
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
 def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split a capitalised run into (title words, name words) at the last title word
     ("Charlie King" keeps its King: a title word ending a run after a non-title is a surname)."""
@@ -198,6 +201,8 @@ class _Registry:
             toks = toks[:-1] + [_strip_possessive(toks[-1])]
             title, name = _split_title(toks)
             start = m.start()
+            if not title and self._place_before_name(name, masked.find(name[0], start)):
+                name = name[1:]  # "in Aleppo Ibrahim Abu Leith told": the place is no name
             if _is_org(toks) and not (title and _is_person_name(name)):
                 if len(toks) > 1 or re.fullmatch(r"[A-Z]{2,8}", toks[0]) or toks[0] in _DOTTED_ORGS:
                     self._add_org(" ".join(toks), start)
@@ -209,6 +214,21 @@ class _Registry:
                 role = role or self._role_around(m.start(), m.end(), title)
                 self._add_person(full, start, role)
         self._surname_mentions()
+
+    def _place_before_name(self, toks: list[str], start: int) -> bool:
+        """A place run together with the full name after it ("while in Kyiv Volodymyr Zelenskiy
+        said", or FA-KES texts that lost their commas): after "in"/"from"/"at", a first word the
+        article uses elsewhere, never before the name's next word nor before its surname."""
+        if len(toks) < 3 or re.fullmatch(r"(?:[A-Z]\.)+", toks[1]) or \
+                not re.search(r"\b(?i:in|from|at)\s+$", self.masked[max(0, start - 6) : start]):
+            return False
+        first, second = toks[0], toks[1]
+        last = next(t for t in reversed(toks) if t.lower().strip(".,") not in _NAME_SUFFIXES)
+        if re.search(rf"\b{re.escape(first)}\s+{re.escape(last)}\b", self.masked):
+            return False  # "Hillary Clinton ... from Hillary Rodham Clinton": a first name
+        elsewhere = [p for p in self._words.get(first, ()) if p != start]
+        return bool(elsewhere) and not any(
+            self.masked.startswith(second, p + len(first) + 1) for p in elsewhere)
 
     def _role_around(self, start: int, end: int, title: list[str]) -> str | None:
         """Lowercase title before a name ("Syria's foreign minister X") or an appositive after."""

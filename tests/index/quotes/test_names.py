@@ -53,3 +53,18 @@ def test_abbreviated_titles_and_parentheticals() -> None:
 def test_appositive_with_age_and_place() -> None:
     text = '"Both of them scare me," Harry Bond, 30, of Raleigh, N.C., who was polled, said.'
     assert speaker_of(text, "Both of them") == "Harry Bond"
+
+
+def test_place_run_together_with_a_name() -> None:
+    text = ("Fighting spread across Aleppo on Sunday. A helicopter struck a market in Aleppo "
+            "Ibrahim Abu Leith told reporters. \"Twenty people were killed in the attack\" he "
+            "said. In Kyiv, Volodymyr Zelenskiy met aides, while in Kyiv Olena Kovalenko "
+            "expressed sadness. “We all heard this news with sadness,” Kovalenko said.")
+    assert speaker_of(text, "Twenty people") == "Ibrahim Abu Leith"
+    assert speaker_of(text, "We all heard") == "Olena Kovalenko"
+
+
+def test_middle_name_after_a_preposition_stays() -> None:
+    text = ("Hillary Clinton campaigned in Ohio. A letter came from Hillary Rodham Clinton on "
+            "Monday. “We will win this state,” Hillary Rodham Clinton said.")
+    assert speaker_of(text, "We will win") == "Hillary Rodham Clinton"
