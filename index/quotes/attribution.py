@@ -345,6 +345,13 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
 
 
 _COLON_CUE = re.compile(rf"(?:^|[.;]\s+|\s[-–—]\s)((?:(?!\s[-–—]\s){_NP_CHAR}){{2,80}}):\s*$")
+_POSSESSIVE_CUE = re.compile(  # "Clinton’s response was:", "his statement read:"
+    r"(?:^|[.;]\s+)(?:(?P<np>[^.;:!?_“”\"]{0,60}?[^\s.;:!?_“”\"])[’'](?:s\b)?|(?P<pron>\b(?i:his|her|"
+    r"their|its)))\s+(?:[a-z]+\s+)?(?:response|reply|answer|statement|message|comment|retort|"
+    r"reaction|tweet|post|words|verdict|explanation|caption|note|letter|email|remarks|advice|"
+    r"warning|conclusion)(?:\s+(?:was|were|read|reads|is|said|says|went))?\s*:\s*$"
+)
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _QUOTED_AS = re.compile(
     rf"\b(?:quoted|reported|cited)\s+(?P<np>{_NP_CHAR}{{2,100}}?)\s+as\s+say(?:ing)?\b"
 )
@@ -382,6 +389,13 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
         spk, role, ok = _resolve(m.group("np"), s0 + m.start("np"), reg, head_first=True)
         if ok:
             _set(sp, spk, role, m.group(0).strip(" ,"), direct=True)
+            return True
+    m = _POSSESSIVE_CUE.search(before)
+    if m:  # the words' owner speaks, not the previous sentence's cue
+        owner = m.group("np") or _POSSESSIVE_PRONOUNS[m.group("pron").lower()]
+        spk, role, ok = _resolve(owner, s0 + m.start("np" if m.group("np") else "pron"), reg)
+        if ok and (spk or role):
+            _set(sp, spk, role, m.group(0).strip(" .;"), direct=True)
             return True
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):

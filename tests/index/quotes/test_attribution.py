@@ -308,3 +308,15 @@ def test_nationality_and_title_run_is_not_a_name() -> None:
     text = ("\"The attacks must end immediately across the country\" said Syrian Foreign Minister "
             "for the region.")
     assert speaker_of(text, "The attacks must end") in (None, "Syrian Foreign Minister")
+
+
+def test_possessive_cue_before_a_colon() -> None:
+    text = ("Clinton top aide Huma Abedin emailed Hillary Clinton about the deaths. Clinton’s "
+            "response was: “Is the store off Main Street or Elm?”\n\n"
+            "Senator Bernie Sanders met the families. His statement read: “We owe them "
+            "answers.”\n\n"
+            "The Russian Defence Ministry dismissed the report. The ministry's reply: “These "
+            "claims are false.”")
+    assert speaker_of(text, "Is the store") == "Hillary Clinton"
+    assert speaker_of(text, "We owe them") == "Bernie Sanders"
+    assert speaker_of(text, "These claims") == "Russian Defence Ministry"
