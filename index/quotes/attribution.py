@@ -118,7 +118,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
             return None, None, True
         gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(parts[0].lower())
         ent = reg.subject(pos, gender) if kind == "person" else None
-        ent = ent or reg.recent("person" if kind == "person" else "org", pos)
+        ent = ent or reg.recent("person" if kind == "person" else "org", pos, gender)
         if ent and kind != "person" and _last_before(ent.mentions, pos) < pos - 250:
             ent = None  # "it said" only for an organisation named just before
         return (ent.name, ent.role, True) if ent else (None, None, True)

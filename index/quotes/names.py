@@ -157,6 +157,7 @@ class _Registry:
         self.people: dict[str, _Entity] = {}
         self.orgs: dict[str, _Entity] = {}
         self.subjects: list[tuple[int, _Entity]] = []
+        self._owners: set[int] = set()  # subjects' positions that are a possessive's owner
         self._words: dict[str, list[int]] = {}
         for m in re.finditer(r"\b[A-Z][\w-]*", masked):
             self._words.setdefault(m.group(), []).append(m.start())
@@ -183,6 +184,7 @@ class _Registry:
                     toks = toks[1:]
                 if toks and toks[-1].lower() not in _NOT_NAMES:
                     self._add_org(" ".join(toks), m.start())
+        honoured: dict[str, int] = {}
         for m in _RUN_RE.finditer(masked):
             run = m.group()
             if " " not in run and "\t" not in run:  # one word: only an acronym can count
@@ -207,12 +209,20 @@ class _Registry:
                 if len(toks) > 1 or re.fullmatch(r"[A-Z]{2,8}", toks[0]) or toks[0] in _DOTTED_ORGS:
                     self._add_org(" ".join(toks), start)
                 continue
+            at = masked.find(name[0], start) if name else -1
+            if len(name) == 1 and _is_person_name(name) and \
+                    re.search(r"\b(?:Mrs?|Ms|Miss|Dr)\.?\s+$", masked[max(0, at - 6) : at]):
+                honoured.setdefault(name[0], at)  # "Ms. Truss": a person, named so throughout
             if len(name) >= 2 and _is_person_name(name):
                 full = " ".join(name)
                 role = " ".join(title) if title and not all(
                     t.lower() in _HONORIFICS for t in title) else None
                 role = role or self._role_around(m.start(), m.end(), title)
                 self._add_person(full, start, role)
+        surnames = {full.split()[-1] for full in self.people}
+        for name, start in honoured.items():
+            if name not in surnames:
+                self._add_person(name, start, None)
         self._surname_mentions()
 
     def _place_before_name(self, toks: list[str], start: int) -> bool:
@@ -329,17 +339,22 @@ class _Registry:
             self.subjects.sort(key=lambda x: x[0])
 
     def subject(self, pos: int, gender: str | None = None) -> _Entity | None:
+        """The latest subject a pronoun can refer to; an owner opening a sentence ("Ms. Truss’
+        campaign has ...", named with an honorific) only for a pronoun of its known gender."""
         best = None
         for p, ent in self.subjects:
             if p >= pos:
                 break
-            if gender and self.gender(ent) not in (gender, None):
+            known = self.gender(ent)
+            if gender and known not in (gender, None) or \
+                    p in self._owners and not (gender and known == gender):
                 continue
             best = ent
         return best
 
     def gender(self, ent: _Entity) -> str | None:
-        """'m'/'f' from the pronouns that follow the person's mentions (cheap, usually right)."""
+        """'m'/'f' from the pronouns that follow the person's mentions (cheap, usually right),
+        else from the honorific the article gives the surname."""
         if ent.gender == "?":
             male = female = 0
             last = -1000
@@ -351,13 +366,27 @@ class _Registry:
                 male += len(re.findall(r"\b(?:he|his|him|himself|mr)\b", window))
                 female += len(re.findall(r"\b(?:she|her|hers|herself|ms|mrs)\b", window))
             ent.gender = ("m" if male >= 2 and male > 2 * female else
-                          "f" if female >= 2 and female > 2 * male else None)
+                          "f" if female >= 2 and female > 2 * male else
+                          self._honorific_gender(ent.name.split()[-1]))
         return ent.gender
+
+    def _honorific_gender(self, surname: str) -> str | None:
+        """'m' for "Mr. Sunak", 'f' for "Ms. Truss" or "Mrs. May"; None if unsaid or both
+        (a couple: "Mr. and Mrs. Clinton")."""
+        said = {"m" if h == "Mr" else "f" for h in re.findall(
+            rf"\b(Mrs?|Ms|Miss)\.?\s+(?:[A-Z][\w.-]*\s+)?{re.escape(surname)}\b", self.masked)}
+        return said.pop() if len(said) == 1 else None
 
     def _scan_subjects(self) -> None:
         """People who open a sentence ("Orban has condemned ...") are what he/she refer to."""
         for m in _SUBJECT_RE.finditer(self.masked):
-            toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
+            words = _tokens(m.group(1))
+            toks = [t for t in words if t.lower() not in _HONORIFICS]
+            if toks and _strip_possessive(toks[-1]) != toks[-1]:
+                if len(toks) == len(words):
+                    continue  # an owner counts only with the gender said: "Ms. Truss’ campaign"
+                toks[-1] = _strip_possessive(toks[-1])
+                self._owners.add(m.start(1))
             title, name = _split_title(toks)
             if name and _is_person_name(name):
                 ent = self.person(" ".join(name), m.start(1) + 1)
@@ -403,12 +432,13 @@ class _Registry:
         cands = [e for e in self.orgs.values() if head in e.name.lower().split()]
         return max(cands, key=lambda e: _last_before(e.mentions, pos), default=None)
 
-    def recent(self, kind: str, pos: int) -> _Entity | None:
+    def recent(self, kind: str, pos: int, gender: str | None = None) -> _Entity | None:
+        """The latest one mentioned, of the pronoun's gender if it has one."""
         pool = self.people.values() if kind == "person" else self.orgs.values()
         best, best_pos = None, -1
         for ent in pool:
             p = _last_before(ent.mentions, pos)
-            if p > best_pos:
+            if p > best_pos and not (gender and self.gender(ent) not in (gender, None)):
                 best, best_pos = ent, p
         return best
 

@@ -320,3 +320,20 @@ def test_possessive_cue_before_a_colon() -> None:
     assert speaker_of(text, "Is the store") == "Hillary Clinton"
     assert speaker_of(text, "We owe them") == "Bernie Sanders"
     assert speaker_of(text, "These claims") == "Russian Defence Ministry"
+
+
+def test_pronoun_takes_an_owner_of_the_gender_said() -> None:
+    text = ("“I’ll be back,” said Arnold Schwarzenegger, who once led California.\n\n"
+            "Mr. Sunak has run a smooth campaign. Ms. Truss’ campaign has gotten off to a "
+            "shakier start. On Wednesday, she posted on Twitter that she was ready “to hit the "
+            "ground from day one,” forgetting a word.")
+    assert speaker_of(text, "to hit the ground") == "Truss"
+
+
+def test_pronoun_fallback_keeps_the_gender_said() -> None:
+    text = ("Relations are at their worst in decades, and the talks were underscored by "
+            "Mr. Ryabkov in comments on Ms. Griner’s case.\n\n"
+            "“Hype only gets in the way,” Mr. Ryabkov said.\n\n"
+            "He hinted that Moscow wanted to talk about Ms. Griner’s fate, saying she would be "
+            "helped by “a serious reading by the American side of the signals.”")
+    assert speaker_of(text, "a serious reading") == "Ryabkov"
