@@ -226,11 +226,15 @@ class _Registry:
         self._surname_mentions()
 
     def _place_before_name(self, toks: list[str], start: int) -> bool:
-        """A place run together with the full name after it ("while in Kyiv Volodymyr Zelenskiy
-        said", or FA-KES texts that lost their commas): after "in"/"from"/"at", a first word the
-        article uses elsewhere, never before the name's next word nor before its surname."""
-        if len(toks) < 3 or re.fullmatch(r"(?:[A-Z]\.)+", toks[1]) or \
-                not re.search(r"\b(?i:in|from|at)\s+$", self.masked[max(0, start - 6) : start]):
+        """A place or a title's field run together with the full name after it ("while in Kyiv
+        Volodymyr Zelenskiy said", FA-KES texts that lost their commas, "Secretary of State John
+        Kerry"): after "in"/"from"/"at" or a title's "of", a first word the article uses
+        elsewhere, never before the name's next word nor before its surname."""
+        before = self.masked[max(0, start - 30) : start]
+        title_of = re.search(r"(\w+)\s+of\s+$", before)
+        if len(toks) < 3 or re.fullmatch(r"(?:[A-Z]\.)+", toks[1]) or not (
+                re.search(r"\b(?i:in|from|at)\s+$", before) or
+                title_of and title_of.group(1).lower() in _TITLES):
             return False
         first, second = toks[0], toks[1]
         last = next(t for t in reversed(toks) if t.lower().strip(".,") not in _NAME_SUFFIXES)

@@ -68,3 +68,9 @@ def test_middle_name_after_a_preposition_stays() -> None:
     text = ("Hillary Clinton campaigned in Ohio. A letter came from Hillary Rodham Clinton on "
             "Monday. “We will win this state,” Hillary Rodham Clinton said.")
     assert speaker_of(text, "We will win") == "Hillary Rodham Clinton"
+
+
+def test_title_field_run_together_with_a_name() -> None:
+    text = ("The State Department issued a warning. Secretary of State John Kerry flew to "
+            "Geneva on Monday. “This is one of our best opportunities,” Mr. Kerry said.")
+    assert speaker_of(text, "best opportunities") == "John Kerry"
