@@ -9,11 +9,13 @@ from index.quotes.marks import _sentence_end, _sentence_start, _Span
 from index.quotes.names import (
     _ROLE_NOUNS,
     _SURNAME_TITLES,
+    _field_and_name,
     _content_words,
     _is_org,
     _is_person_name,
     _last_before,
     _Registry,
+    _split_owner,
     _split_title,
     _strip_possessive,
     _tokens,
@@ -141,7 +143,9 @@ def _resolve(np: str, pos: int, reg: _Registry,
     descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14 and (re.match(
         r"(?:(?:the|a|an|his|her|its|their|our|this|that|these|those|one|some|another|former|"
         r"top|senior)\b|[A-Z0-9])", d) or d.split()[0].lower() in _ROLE_NOUNS)
-        and not re.search(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b|^\S+\s+[a-z]+ed\b", d)]
+        and not re.search(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)\b|"
+                          r"^(?!(?i:a|an)\s)\S+\s+[a-z]+ed\b|"
+                          r"^\d+$|^[A-Z][a-z]{0,4}\.$", d)]  # not an age, not "Pa."
     if not named and pronouns:
         return _resolve(pronouns[-1], pos, reg)[0], None, True
     if named:
@@ -214,8 +218,12 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     if not runs:
         return None
     m = runs[-1]
-    if re.search(r"\b(?:for|of|in|at|from|to|on|with|and|by|about|against|over)\s+(?:the\s+)?$",
-                 part[: m.start()]):
+    run, prefix = m.group(), part[: m.start()].strip()
+    field = _field_and_name(_tokens(run), part[: m.start()])
+    if field:  # "Secretary of State John Kerry": the title's field, then the name
+        prefix, run = " ".join([prefix, *field[0]]), " ".join(field[1])
+    elif re.search(r"\b(?:for|of|in|at|from|to|on|with|and|by|about|against|over)\s+(?:the\s+)?$",
+                   part[: m.start()]):
         return None  # the name is an object ("director for the Near East"), not the head
     # A possessive run followed by a lowercase noun ("the ICRC’s director ...") is not the subject.
     if re.match(r"[’']s\b", part[m.end() - 2 : m.end()] if m.group().endswith(("’s", "'s"))
@@ -224,9 +232,12 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     if part[m.end() :].strip() and not re.fullmatch(r"\s*(?:\(\w+\)|Jr\.?|Sr\.?)?\s*",
                                                     part[m.end() :]):
         return None
-    toks = _tokens(m.group())
+    toks = _tokens(run)
     while toks and toks[0].lower().strip(".,") in _NOT_NAMES - _HONORIFICS:
         toks = toks[1:]
+    owner, rest = _split_owner(toks)
+    if owner and len(_split_title(rest)[1]) >= 2 and _is_person_name(_split_title(rest)[1]):  # "Fox News’ Jenna Lee": her role
+        toks, prefix = rest, f"{prefix} {_strip_possessive(' '.join(owner))}".strip()
     if not toks:
         return None
     toks = toks[:-1] + [_strip_possessive(toks[-1])]
@@ -235,7 +246,6 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
         ent = reg.person(toks[0], pos)  # "King said": Peter King, not a title
         if ent:
             return ent.name, ent.role, "person"
-    prefix = part[: m.start()].strip()
     role_bits = [b for b in (prefix, " ".join(t for t in title if t.lower() not in _HONORIFICS))
                  if b]
     role = " ".join(role_bits) or None
@@ -271,8 +281,9 @@ def _name_before_title(toks: list[str]) -> tuple[list[str], list[str]]:
     return [], toks
 
 
+# A period inside a noun phrase: an abbreviation's, or one a comma follows ("Allentown, Pa.,").
 _NP_CHAR = (r"(?:[^.;:!?_“”\"]|(?<=\b(?:Mr|Ms|Dr|St|Jr|Sr))\.|(?<=\b(?:Mrs|Sen|Rep|Gov|Gen))\.|"
-            r"(?<=\b[A-Z])\.)")
+            r"(?<=\b[A-Z])\.|\.(?=,))")
 _AFTER_VERB_FIRST = re.compile(
     rf"^[\s,—–-]*(?P<verb>{_VERBS})(?:\s+(?:on|in)\s+\w+)?\s+(?P<np>{_NP_CHAR}{{1,160}}?)"
     r"\s*(?=[;:!?—]|$|\.(?!(?<=\b[A-Z]\.)|(?<=\b(?:Mr|Ms|Dr|St)\.)|(?<=\b(?:Mrs|Sen|Rep|Gov)\.))|"

@@ -59,6 +59,13 @@ def _tokens(run: str) -> list[str]:
     return [t for t in re.split(r"\s+", run.strip()) if t]
 
 
+def _split_owner(toks: list[str]) -> tuple[list[str], list[str]]:
+    """(owner, rest) of a capitalised run: "Fox News’ Jenna Lee" -> (["Fox", "News’"], ["Jenna",
+    "Lee"]); the owner (an outlet, a party) is not part of the name that follows it."""
+    cut = [k for k, t in enumerate(toks[:-1]) if t.endswith(("’", "'", "’s", "'s"))]
+    return (toks[: cut[-1] + 1], toks[cut[-1] + 1 :]) if cut else ([], toks)
+
+
 _SURNAME_TITLES = {"king", "major", "bishop", "judge", "justice", "speaker", "chair", "father",
                    "lord", "head", "cardinal", "prince", "rice", "sergeant", "marshal", "general"}
 
@@ -197,13 +204,15 @@ class _Registry:
                 toks = toks[1:]
             if not toks:
                 continue
-            cut = [k for k, t in enumerate(toks[:-1]) if t.endswith(("’", "'", "’s", "'s"))]
-            if cut:  # "Sanders’ California supporters": the owner is not part of the name
-                toks = toks[cut[-1] + 1 :]
+            toks = _split_owner(toks)[1]  # "Sanders’ California supporters"
             toks = toks[:-1] + [_strip_possessive(toks[-1])]
             title, name = _split_title(toks)
             start = m.start()
-            if not title and self._place_before_name(name, masked.find(name[0], start)):
+            at = masked.find(name[0], start) if name else start
+            field = None if title else _field_and_name(name, masked[max(0, at - 30) : at])
+            if field:
+                name = field[1]
+            elif not title and self._place_before_name(name, at):
                 name = name[1:]  # "in Aleppo Ibrahim Abu Leith told": the place is no name
             if _is_org(toks) and not (title and _is_person_name(name)):
                 if len(toks) > 1 or re.fullmatch(r"[A-Z]{2,8}", toks[0]) or toks[0] in _DOTTED_ORGS:
@@ -226,15 +235,12 @@ class _Registry:
         self._surname_mentions()
 
     def _place_before_name(self, toks: list[str], start: int) -> bool:
-        """A place or a title's field run together with the full name after it ("while in Kyiv
-        Volodymyr Zelenskiy said", FA-KES texts that lost their commas, "Secretary of State John
-        Kerry"): after "in"/"from"/"at" or a title's "of", a first word the article uses
-        elsewhere, never before the name's next word nor before its surname."""
+        """A place run together with the full name after it ("while in Kyiv Volodymyr Zelenskiy
+        said", FA-KES texts that lost their commas): after "in"/"from"/"at", a first word the
+        article uses elsewhere, never before the name's next word nor before its surname."""
         before = self.masked[max(0, start - 30) : start]
-        title_of = re.search(r"(\w+)\s+of\s+$", before)
-        if len(toks) < 3 or re.fullmatch(r"(?:[A-Z]\.)+", toks[1]) or not (
-                re.search(r"\b(?i:in|from|at)\s+$", before) or
-                title_of and title_of.group(1).lower() in _TITLES):
+        if len(toks) < 3 or re.fullmatch(r"(?:[A-Z]\.)+", toks[1]) or not \
+                re.search(r"\b(?i:in|from|at)\s+$", before):
             return False
         first, second = toks[0], toks[1]
         last = next(t for t in reversed(toks) if t.lower().strip(".,") not in _NAME_SUFFIXES)
@@ -599,6 +605,18 @@ def _title_before(before: str) -> str | None:
             break
     role = " ".join(reversed(kept)).strip(" ,")
     return role if role and role.lower() not in {"the", "a", "an"} else None
+
+
+def _field_and_name(toks: list[str], before: str) -> tuple[list[str], list[str]] | None:
+    """(field, name) of a run after a title's "of" ("Secretary of State John F. Kerry",
+    "Secretary of Homeland Security Jeh Johnson"): a field said once is no first name, so the
+    name is the last two words (three with a middle initial); None unless that is a person's."""
+    m = re.search(r"(\w+)\s+of\s+$", before)
+    if not m or m.group(1).lower() not in _TITLES or len(toks) < 3:
+        return None
+    n = 3 if len(toks) >= 4 and re.fullmatch(r"[A-Z]\.", toks[-2]) else 2
+    field, name = toks[:-n], toks[-n:]
+    return (field, name) if _is_person_name(name) else None
 
 
 def _last_before(positions: list[int], pos: int) -> int:

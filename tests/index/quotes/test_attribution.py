@@ -337,3 +337,29 @@ def test_pronoun_fallback_keeps_the_gender_said() -> None:
             "He hinted that Moscow wanted to talk about Ms. Griner’s fate, saying she would be "
             "helped by “a serious reading by the American side of the signals.”")
     assert speaker_of(text, "a serious reading") == "Ryabkov"
+
+
+def test_title_field_before_a_name_said_once() -> None:
+    text = ("Former Secretary of State Hillary Clinton spoke on Monday. “We will win this race "
+            "easily,” Clinton said. “Our plan is working well,” Secretary of State John F. Kerry "
+            "said.")
+    found = extract_quotes(make(text))
+    assert [(q.speaker, q.role) for q in found] == [("Hillary Clinton", None),
+                                                    ("John F. Kerry", "Secretary of State")]
+
+
+def test_outlet_or_party_owning_a_name() -> None:
+    text = ("“We will win this race easily,” Fox News’ Jenna Lee said. “Nobody expected it,” "
+            "Zionist Union Party’s Nachman Shai said.")
+    found = extract_quotes(make(text))
+    assert [(q.speaker, q.role) for q in found] == [("Jenna Lee", "Fox News"),
+                                                    ("Nachman Shai", "Zionist Union Party")]
+
+
+def test_appositive_with_an_abbreviated_place_before_said() -> None:
+    text = ("Polls show a tight race.\n\n“I just don't think she's been truthful with us,” Cecelia "
+            "Purner, 67, a retired nurse in Allentown, Pa., said in an interview. But, she added, "
+            "“I think she'll make a good president.”")
+    found = extract_quotes(make(text))
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Cecelia Purner", "a retired nurse in Allentown"), ("Cecelia Purner", None)]
