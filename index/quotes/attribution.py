@@ -507,5 +507,31 @@ def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
                         if p == para_of[k] - 1 and o.speaker]
                 if prev and prev[-1].mark_end >= paras[para_of[k] - 1][1] - 60:
                     src = prev[-1]
+                elif not masked[sp.mark_end : paras[para_of[k]][1]].strip():
+                    src = _statement_cue(masked, paras[para_of[k] - 1], reg)
         if src is not None and src.speaker:
             sp.speaker, sp.role, sp.cue = src.speaker, src.role, src.cue
+
+
+_STATEMENT_RE = re.compile(
+    r"\b(?:(?:issued|released|put out|sent|published|posted|shared)\s+(?:a|an|the|his|her|its|"
+    r"their)\s+(?:[\w-]+\s+){0,2}?(?:statement|message|letter|note|tweet|post|memo|email|"
+    r"e-mail)|said in (?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:statement|post|letter|email|e-mail|"
+    r"message|tweet)|wrote|tweeted|posted)\b")
+
+
+def _statement_cue(masked: str, para: tuple[int, int], reg: _Registry) -> _Span | None:
+    """The cue of a quote that is a whole paragraph, in the previous paragraph's last sentence
+    when no colon ends it ("... the DNC issued a statement apologizing to Sanders."): only a
+    known person or organisation issuing, posting or writing words, not any sentence's subject."""
+    lo, hi = para
+    end = len(masked[:hi].rstrip())
+    if end <= lo or masked[end - 1] not in ".!?" or \
+            not _STATEMENT_RE.search(masked, _sentence_start(masked, lo, end - 1), end):
+        return None
+    probe = _Span(end, end, end, end, -1)
+    if _attribute_before(masked, probe, lo, reg) and \
+            (probe.speaker in reg.people or probe.speaker in reg.orgs):
+        return probe
+    return None
+

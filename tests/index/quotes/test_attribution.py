@@ -363,3 +363,12 @@ def test_appositive_with_an_abbreviated_place_before_said() -> None:
     found = extract_quotes(make(text))
     assert [(q.speaker, q.role) for q in found] == [
         ("Cecelia Purner", "a retired nurse in Allentown"), ("Cecelia Purner", None)]
+
+
+def test_whole_paragraph_quote_after_a_statement_sentence() -> None:
+    text = ("The Democratic National Committee met on Monday.\n\nAt the chair’s direction, the DNC "
+            "issued a statement apologizing to Sanders for the emails.\n\n“On behalf of everyone "
+            "at the DNC, we want to offer a deep and sincere apology.”\n\nVoters were unmoved.\n\n"
+            "“We want our money back, and we want it now.”")
+    found = extract_quotes(make(text))
+    assert [q.speaker for q in found] == ["Democratic National Committee", None]
