@@ -31,6 +31,7 @@ from index.quotes.vocab import (
     _TITLES,
     _VERB_RE,
     _VERBS,
+    _words,
 )
 
 _ADVS = (
@@ -93,6 +94,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
     "the ICRC's director, Fabrizio Carboni, said", the first (`head_first`) in
     "said Mattie Thomas, 66, ... south of Florence"."""
     np = re.sub(r"\s*\([^()]{0,40}\)", "", np)  # "(R-S.C.)", "(D-NY)"
+    np = _IN_A_DOCUMENT.sub("", np)  # "said Sean Spicer in a Friday tweet"
     np = re.sub(r"^.*?\b\d{1,2} [A-Z][a-z]+ \d{4} \d{1,2}\.\d{2}\s*", "", np)  # live-blog stamps
     np = _LEAD_JUNK.sub("", np.strip(" ,;:—–-\n")).strip(" ,")
     if not np or "_" in np or len(np.split()) > 25:
@@ -137,9 +139,13 @@ def _resolve(np: str, pos: int, reg: _Registry,
         elif part not in pronouns and part not in trailing:
             descs.append(part)
     named = named or cut_named
-    if not named and re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}"
-                              rf"(?:{'|'.join(sorted(_NON_SPEAKERS))})\b", parts[0], re.I):
-        return None, None, True  # "a statement by the army ... said": a document, not a person
+    author = None if named else _document_author(parts[0], pos, reg)
+    if author:
+        return author[0], author[1], True
+    doc = None if named else re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?"
+                                      rf"(?:[\w-]+\s+){{0,2}}(?:{_DOCS})\b", parts[0], re.I)
+    if doc:  # "the joint statement said": a document, not a person; the reader sees which
+        return None, doc.group(), True
     descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14 and (re.match(
         r"(?:(?:the|a|an|his|her|its|their|our|this|that|these|those|one|some|another|former|"
         r"top|senior)\b|[A-Z0-9])", d) or d.split()[0].lower() in _ROLE_NOUNS)
@@ -161,7 +167,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
         return None, None, False
     head = _strip_possessive(words[-1].lower())
     if head in _NON_SPEAKERS:
-        return None, None, True
+        return None, desc, True
     if re.match(r"(?:the|this|that)\s", desc, re.I):
         ent = (reg.org_by_head(head, pos) if head in _ORG_WORDS
                else reg.by_description(desc, pos))
@@ -174,6 +180,50 @@ def _resolve(np: str, pos: int, reg: _Registry,
         if ent:
             return ent.name, ent.role or (desc if ent.kind == "person" else None), True
     return None, desc, True
+
+
+_DOCS = "|".join(sorted(_NON_SPEAKERS | {"tweets", "posts", "emails", "letters"}))
+# Documents whose words are their author's (not "the president's plan", "a law by X", nor
+# "documents released by WikiLeaks": a bundle its publisher did not write).
+_AUTHORED = "|".join(sorted(_words(
+    "statement report study survey poll letter memo release email e-mail tweet post message note "
+    "text book article paper website site video lawsuit suit complaint filing analysis")))
+_IN_A_DOCUMENT = re.compile(  # the medium after a named speaker is no part of the name
+    rf"\s+(?:in|on|via)\s+(?:a|an|his|her|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{_DOCS}|interview|speech|op-ed)\b(?:\s+(?:on|in|at|last|this)\b[^,]*)?$")
+_DOC_AUTHOR = re.compile(  # "An email from Lister on 16 September", "a statement by the army"
+    rf"(?:(?:the|a|an|this|that|one|another)\s+)?(?:[\w-]+\s+){{0,2}}?(?:{_AUTHORED})\s+"
+    rf"(?:(?:filed|issued|released|sent|signed|written|published|posted)\s+)?(?:from|by)\s+"
+    rf"(?P<author>[^,]+)", re.I)
+_DOC_NAMED = re.compile(rf"(?i:the|a|an)\s+(?P<author>(?:{_NAME_TOKEN}\s+){{1,4}})"
+                        rf"(?:{_AUTHORED})")
+_DOC_OWNER = re.compile(  # "Lister’s email", "the Kremlin's statement", "her letter"
+    rf"(?:(?P<pron>(?i:his|her|its|their))|(?P<owner>.+?)[’'](?:s\b)?)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?i:{_AUTHORED})$")
+
+
+def _document_author(part: str, pos: int, reg: _Registry) -> tuple[str, str | None] | None:
+    """(speaker, role) when a document speaks whose author the cue names ("an email from
+    Lister", "a statement by the army", "Clinton’s statement"): the author's words, not a
+    report about them. None for an anonymous document ("the report said")."""
+    m = _DOC_NAMED.fullmatch(part)
+    ent = m and (reg.org(m.group("author").strip()) or reg.person(m.group("author"), pos))
+    if ent:  # "the IMF report": only a name the article gives, not "the Benghazi report"
+        return ent.name, ent.role
+    m = _DOC_AUTHOR.fullmatch(part)
+    if m:
+        author = re.split(r"\s+(?:on|in|at|last|this|to|earlier|about|over|with|which|that|who|"
+                          r"dated|after|before)\b", m.group("author"))[0]
+        at = pos + m.start("author")
+    else:
+        m = _DOC_OWNER.fullmatch(part)
+        if not m:
+            return None
+        author = _POSSESSIVE_PRONOUNS[m.group("pron").lower()] if m.group("pron") else \
+            m.group("owner")
+        at = pos + m.start("pron" if m.group("pron") else "owner")
+    spk, role, ok = _resolve(author, at, reg)
+    return (spk, role) if ok and spk else None
 
 
 def _reg_role(reg: _Registry, name: str) -> str | None:

@@ -66,7 +66,8 @@ _NON_SPEAKERS = frozenset(_words(
     "report reports statement statements study survey document documents letter article "
     "website site poll polls data analysis figures memo release page book paper video "
     "footage post tweet message note text law bill resolution agreement plan decision "
-    "ruling order evidence investigation inquiry probe book film story headline"
+    "ruling order evidence investigation inquiry probe book film story headline lawsuit suit "
+    "complaint filing email e-mail"
 ))
 _STOP = frozenset(_words("the a an of for and to in on at his her its their top senior former "
                          "then 's ’s new old chief"))

@@ -372,3 +372,29 @@ def test_whole_paragraph_quote_after_a_statement_sentence() -> None:
             "“We want our money back, and we want it now.”")
     found = extract_quotes(make(text))
     assert [q.speaker for q in found] == ["Democratic National Committee", None]
+
+
+def test_document_with_its_author_named() -> None:
+    text = ("Edward Lister was chief of staff to the mayor. An email from Lister on 16 September "
+            "indicated plans were developing: “Boris has it in his diary for the 23 June.”\n\n"
+            "“We will not retreat from our positions,” said a statement by the Defence Ministry.\n\n"
+            "Senator Bernie Sanders met the families. “We owe them answers now,” his letter "
+            "said.\n\n“Growth will slow sharply this year,” the IMF report said.")
+    assert [q.speaker for q in extract_quotes(make(text))] == [
+        "Edward Lister", "Defence Ministry", "Bernie Sanders", "IMF"]
+
+
+def test_document_without_an_author_is_the_role() -> None:
+    text = ("Hill Democrats were vague. Sen. Jack Reed said he hadn’t read the president's plan, "
+            "but called it a “starting point for our deliberations.”\n\n"
+            "Voters sued the county. “The burdens on voters were inexcusable,” the lawsuit says.")
+    found = extract_quotes(make(text))
+    assert [(q.speaker, q.role) for q in found][1] == (None, "the lawsuit")
+    assert found[0].speaker in ("Jack Reed", None)
+
+
+def test_medium_after_a_named_speaker() -> None:
+    text = ("“There is no organized effort to stop him,” said RNC spokesman Sean Spicer in a "
+            "Friday tweet.")
+    [q] = extract_quotes(make(text))
+    assert (q.speaker, q.role) == ("Sean Spicer", "RNC spokesman")
