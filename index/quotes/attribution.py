@@ -146,6 +146,8 @@ def _resolve(np: str, pos: int, reg: _Registry,
                                       rf"(?:[\w-]+\s+){{0,2}}(?:{_DOCS})\b", parts[0], re.I)
     if doc:  # "the joint statement said": a document, not a person; the reader sees which
         return None, doc.group(), True
+    descs = [_short_desc(d) if named or re.match(r"(?i:a|an|one|another|some)\s", d) else d
+             for d in descs]  # a definite one may hold a name: "the Mirror which uses ..."
     descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14 and (re.match(
         r"(?:(?:the|a|an|his|her|its|their|our|this|that|these|those|one|some|another|former|"
         r"top|senior)\b|[A-Z0-9])", d) or d.split()[0].lower() in _ROLE_NOUNS)
@@ -213,7 +215,7 @@ def _document_author(part: str, pos: int, reg: _Registry) -> tuple[str, str | No
     m = _DOC_AUTHOR.fullmatch(part)
     if m:
         author = re.split(r"\s+(?:on|in|at|last|this|to|earlier|about|over|with|which|that|who|"
-                          r"dated|after|before)\b", m.group("author"))[0]
+                          r"dated|after|before|[a-z]{3,}ed)\b", m.group("author"))[0]
         at = pos + m.start("author")
     else:
         m = _DOC_OWNER.fullmatch(part)
@@ -224,6 +226,16 @@ def _document_author(part: str, pos: int, reg: _Registry) -> tuple[str, str | No
         at = pos + m.start("pron" if m.group("pron") else "owner")
     spk, role, ok = _resolve(author, at, reg)
     return (spk, role) if ok and spk else None
+
+
+def _short_desc(desc: str) -> str:
+    """A long description cut before its participle or relative clause: "One member of crew on
+    a superyacht [linked to a Russian oligarch sanctioned by the UK]" describes the source, the
+    rest describes the yacht."""
+    if len(desc.split()) <= 12:
+        return desc
+    return re.split(r"\s+(?:who|which|whose|[a-z]{3,}ed\s+(?:to|by|with|in|from|for|on|at))\b",
+                    desc, maxsplit=1)[0]
 
 
 def _reg_role(reg: _Registry, name: str) -> str | None:

@@ -398,3 +398,10 @@ def test_medium_after_a_named_speaker() -> None:
             "Friday tweet.")
     [q] = extract_quotes(make(text))
     assert (q.speaker, q.role) == ("Sean Spicer", "RNC spokesman")
+
+
+def test_long_description_of_an_anonymous_source_is_cut_to_its_head() -> None:
+    text = ("Yachts went dark.\n\nOne member of crew on a superyacht linked to a Russian oligarch "
+            "sanctioned by the UK told the Observer last week: “We were told to turn off the AIS.”")
+    [q] = extract_quotes(make(text))
+    assert (q.speaker, q.role) == (None, "One member of crew on a superyacht")
