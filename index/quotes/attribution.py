@@ -9,8 +9,8 @@ from index.quotes.marks import _sentence_end, _sentence_start, _Span
 from index.quotes.names import (
     _ROLE_NOUNS,
     _SURNAME_TITLES,
-    _field_and_name,
     _content_words,
+    _field_and_name,
     _is_org,
     _is_person_name,
     _last_before,
@@ -298,7 +298,8 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     while toks and toks[0].lower().strip(".,") in _NOT_NAMES - _HONORIFICS:
         toks = toks[1:]
     owner, rest = _split_owner(toks)
-    if owner and len(_split_title(rest)[1]) >= 2 and _is_person_name(_split_title(rest)[1]):  # "Fox News’ Jenna Lee": her role
+    rest_name = _split_title(rest)[1]
+    if owner and len(rest_name) >= 2 and _is_person_name(rest_name):  # "Fox News’ Jenna Lee"
         toks, prefix = rest, f"{prefix} {_strip_possessive(' '.join(owner))}".strip()
     if not toks:
         return None
