@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from bot.render import fmt_date, group_by_speaker
+from bot.render import fmt_date, group_by_speaker, source_label
 from bot.schema import Answer, ArticleRef, DateMention
 from index.config import IndexSettings
 from index.embed import ModelError
@@ -37,12 +37,12 @@ def render_text(answer: Answer, width: int = 88) -> str:
     lines: list[str] = []
     if answer.message:
         lines.append(answer.message)
-    speaker: object = object()
+    source: str | None = None
     for quote in group_by_speaker(answer.quotes):  # the same grouping as in Telegram
-        if quote.speaker != speaker:
-            speaker = quote.speaker
-            who = quote.speaker or "Unattributed"
-            lines += ["", who + (f" ({quote.speaker_role})" if quote.speaker_role else "") + ":"]
+        if source_label(quote) != source:
+            source = source_label(quote)
+            role = f" ({quote.speaker_role})" if quote.speaker and quote.speaker_role else ""
+            lines += ["", source_label(quote) + role + ":"]
         lines += wrap.wrap(f"“{quote.text}”" if quote.form == "quote" else
                            f"(reported) {quote.text}" if quote.form == "reported" else quote.text)
         lines.append("    " + citation(quote.article))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.excerpts import FULL_QUOTE_WORDS
+from index.quotes import Quote
 from index.search import Hit, Mode, QuoteRecord, SearchIndex
 
 PER_SPEAKER = 3  # quotes per speaker in "who said what", so several voices fit on a screen
@@ -114,16 +115,23 @@ def lexical_boost(index: SearchIndex, topic: str, chunk_ids: list[int], mode: Mo
 def reading_order(scored: list[Scored]) -> list[Scored]:
     """Quotes before reported speech; an unattributed quote is worth a little less than an
     attributed one, but one from the story asked about still beats a named speaker's quote
-    from a story barely related."""
+    from a story barely related. A source the article only describes ("a Syrian source inside
+    the camp", "the lawsuit") is an attribution, not a gap."""
     return sorted(scored, key=lambda s: (s.record.quote.reported, -(
-        s.score - W_UNATTRIBUTED * (s.record.quote.speaker is None))))
+        s.score - W_UNATTRIBUTED * (source_of(s.record.quote) is None))))
+
+
+def source_of(quote: Quote) -> str | None:
+    """Who a quote is given to: the speaker's name, else the article's description of the
+    source, else None (unattributed)."""
+    return quote.speaker or quote.role
 
 
 def by_speaker(scored: list[Scored]) -> list[Scored]:
     """Group quotes by speaker, speakers in order of their best quote, a few quotes each."""
     groups: dict[str | None, list[Scored]] = {}
     for s in scored:
-        group = groups.setdefault(s.record.quote.speaker, [])
+        group = groups.setdefault(source_of(s.record.quote), [])
         if len(group) < PER_SPEAKER:
             group.append(s)
     return [s for group in groups.values() for s in group]

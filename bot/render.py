@@ -88,12 +88,20 @@ def date_notes(dates: Iterable[DateMention]) -> str:
     return f"<i>{'; '.join(notes)}</i>" if notes else ""
 
 
-def speaker_line(quote: QuoteItem) -> str:
-    """Speaker in bold, role after a comma; unattributed quotes say so rather than guess."""
-    name = (
-        f"<b>{esc(clip(quote.speaker, MAX_NAME))}</b>" if quote.speaker else "<b>Unattributed</b>"
-    )
+def source_label(quote: QuoteItem) -> str:
+    """The speaker's name; for a source the article only describes ("a Syrian source inside the
+    camp", "the lawsuit"), that description; else "Unattributed" rather than a guess."""
+    if quote.speaker:
+        return quote.speaker
     if quote.speaker_role:
+        return quote.speaker_role[:1].upper() + quote.speaker_role[1:]
+    return "Unattributed"
+
+
+def speaker_line(quote: QuoteItem) -> str:
+    """Source in bold, a named speaker's role after a comma."""
+    name = f"<b>{esc(clip(source_label(quote), MAX_NAME))}</b>"
+    if quote.speaker and quote.speaker_role:
         return f"{name}, {esc(clip(quote.speaker_role, MAX_NAME))}"
     return name
 
@@ -183,7 +191,7 @@ def _item_blocks(
 
 
 def _speaker_key(quote: QuoteItem) -> str:
-    return (quote.speaker or "").strip().casefold()
+    return (quote.speaker or quote.speaker_role or "").strip().casefold()
 
 
 def group_by_speaker(quotes: list[QuoteItem]) -> list[QuoteItem]:

@@ -9,7 +9,15 @@ import numpy as np
 
 from bot.answer import Answerer
 from bot.question import parse
-from bot.ranking import Scored, by_coverage, quote_scores, quoting_first, reading_order
+from bot.ranking import (
+    PER_SPEAKER,
+    Scored,
+    by_coverage,
+    by_speaker,
+    quote_scores,
+    quoting_first,
+    reading_order,
+)
 from index.quotes import Quote, speaker_matches
 from index.search import ArticleMeta, Hit, QuoteRecord, SearchIndex
 from tests.bot.index_fakes import TEXT, FakeIndex, record
@@ -159,3 +167,13 @@ def test_unattributed_quotes_rank_a_little_lower_and_reports_after_all_quotes():
     order = reading_order([report, far_unnamed, named, near_unnamed])
     assert order == [near_unnamed, named, far_unnamed, report]
     assert reading_order([scored(None, 0.85), named])[0] is named  # close: the named one
+
+
+def test_a_described_source_counts_as_attributed_and_groups_apart_from_unattributed():
+    def scored(speaker: str | None, role: str | None, score: float) -> Scored:
+        return Scored(QuoteRecord(0, 0, Quote("a", 0, 1, speaker, role, None), "h"), score)
+    described, named = scored(None, "a source inside the camp", 0.85), scored("Ann Lee", None, 0.8)
+    assert reading_order([named, described])[0] is described  # no unattributed penalty
+    unnamed = [scored(None, None, 0.7 - i / 100) for i in range(4)]
+    grouped = by_speaker([described, *unnamed])
+    assert grouped[0] is described and grouped[1:] == unnamed[:PER_SPEAKER]  # two groups

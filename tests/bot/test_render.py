@@ -83,6 +83,20 @@ def test_quotes_grouped_by_speaker_in_order() -> None:
     assert text.count("Recep Tayyip Erdoğan <b>") == 1  # one header for the group
 
 
+def test_a_described_source_is_labelled_by_its_description_not_as_unattributed() -> None:
+    answer = Answer(question="q", kind="quotes", quotes=[
+        quote(None, "We were told to turn off the AIS.", role="one member of crew on a yacht"),
+        quote(None, "Nobody said this one."),
+        quote("Ann Lee", "Named.", role="mayor"),
+    ])
+    telegram = parse_html(render_answer(answer)[0])
+    terminal = render_text(answer)
+    for text in (telegram, terminal):
+        assert "One member of crew on a yacht" in text  # a label, so capitalised
+        assert text.count("Unattributed") == 1  # only the quote with no source at all
+    assert "Ann Lee, mayor" in telegram and "Ann Lee (mayor):" in terminal
+
+
 def test_long_answer_splits_into_valid_pages_without_losing_text() -> None:
     answer = long_answer("long one")
     pages = render_answer(answer)
