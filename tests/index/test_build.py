@@ -125,6 +125,32 @@ def test_changing_the_store_backend_is_not_up_to_date(corpus, settings, embedder
     SearchIndex.open(qdrant)
 
 
+def test_chunk_words_is_checked_and_changing_it_chunks_and_embeds_again(corpus, settings,
+                                                                        embedder, monkeypatch):
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("CHUNK_WORDS", "40")
+    assert IndexSettings().chunk_words == 40  # the operator sets it in the environment or .env
+    for bad in ("10", "1000", "eighty"):
+        monkeypatch.setenv("CHUNK_WORDS", bad)
+        with pytest.raises(ValidationError, match="chunk_words"):
+            IndexSettings()
+
+    def longest(index: SearchIndex) -> int:
+        return max(len(index.chunk_text(c).split()) for c in range(len(index.chunk_article)))
+
+    first = build([corpus], settings, embedder=embedder)
+    before = SearchIndex.open(settings)
+    assert longest(before) > 60
+    before.close()
+    smaller = settings.model_copy(update={"chunk_words": 40})
+    again = build([corpus], smaller, embedder=embedder)
+    assert not again.up_to_date and again.embedded_chunks == again.chunks > first.chunks
+    index = SearchIndex.open(smaller)
+    assert index.manifest.chunk_words == 40
+    assert longest(index) <= 60  # a sentence up to 1.5x the target stays whole
+
+
 def test_second_build_refuses_while_one_runs(settings):
     with store.build_lock(settings.index_dir), \
             pytest.raises(store.BuildLocked, match="another build is running"):
