@@ -19,8 +19,11 @@ _VERBS = (
     "demanded|lamented|posted|testified|confirmed|maintained|charged|alleged|contended|agreed|"
     "shouted|yelled|recounted|wondered|reported|reports|told|added|says|announced|"
     "insisted|described|describes|called|calls|blasted|accused|proclaimed|pointed out|"
-    "went on|chimed in|put it|posted on \\w+|asserted|asserts|affirmed|reiterated|indicated|"
-    "revealed|disclosed|mentioned|underlined|highlighted|estimated|explained|texted|emailed"
+    "(?:went|goes) on to (?:say|add|write)|went on|chimed in|put it|posted on \\w+|asserted|asserts|affirmed|reiterated|indicated|"
+    "revealed|disclosed|mentioned|underlined|highlighted|estimated|explained|texted|emailed|"
+    "exclaimed|exclaims|answered|answers|retorted|fumed|barked|snapped|scoffed|clarified|"
+    "assured|echoed|elaborated|confessed|sighed|demurred|mused|boomed|pleaded|interjected|"
+    "opined|bragged|gushed|marveled|marvelled"
 )
 _VERB_RE = re.compile(rf"(?<![\w-])({_VERBS})\b")
 # Capitalised words that name a function, not a person ("Russian Foreign Minister Sergei Lavrov").

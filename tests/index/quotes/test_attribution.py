@@ -405,3 +405,9 @@ def test_long_description_of_an_anonymous_source_is_cut_to_its_head() -> None:
             "sanctioned by the UK told the Observer last week: “We were told to turn off the AIS.”")
     [q] = extract_quotes(make(text))
     assert (q.speaker, q.role) == (None, "One member of crew on a superyacht")
+
+
+@pytest.mark.parametrize("verb", ["exclaimed", "retorted", "answered", "fumed", "went on to say"])
+def test_less_common_speech_verbs(verb: str) -> None:
+    text = f"Senator Jane Roe met the workers. “This plant will stay open,” Roe {verb}."
+    assert speaker_of(text, "plant will stay") == "Jane Roe"
