@@ -63,7 +63,7 @@ _NOT_NAMES = frozenset(_words(
     "according there here it he she they we i you what why how where asked "
     "yes no not now today yesterday tomorrow even still despite although though because does do "
     "did is was are were will would can could should has have had "
-    "more most some many all both each every other another such just only team top"
+    "more most some many all both each every other another such just only team top one"
 ))
 _NON_SPEAKERS = frozenset(_words(
     "report reports statement statements study survey document documents letter article "
