@@ -145,7 +145,9 @@ def _resolve(np: str, pos: int, reg: _Registry,
     doc = None if named else re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?"
                                       rf"(?:[\w-]+\s+){{0,2}}(?:{_DOCS})\b", parts[0], re.I)
     if doc:  # "the joint statement said": a document, not a person; the reader sees which
-        return None, doc.group(), True
+        issuer = _document_issuer(doc.group(), pos, reg) if re.match(
+            r"(?i:the|this|that)\s", doc.group()) else None
+        return (*issuer, True) if issuer else (None, doc.group(), True)
     descs = [_short_desc(d) if named or re.match(r"(?i:a|an|one|another|some)\s", d) else d
              for d in descs]  # a definite one may hold a name: "the Mirror which uses ..."
     descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14 and (re.match(
@@ -214,9 +216,7 @@ def _document_author(part: str, pos: int, reg: _Registry) -> tuple[str, str | No
         return ent.name, ent.role
     m = _DOC_AUTHOR.fullmatch(part)
     if m:
-        author = re.split(r"\s+(?:on|in|at|last|this|to|earlier|about|over|with|which|that|who|"
-                          r"dated|after|before|[a-z]{3,}ed)\b", m.group("author"))[0]
-        at = pos + m.start("author")
+        author, at = _cut_author(m.group("author")), pos + m.start("author")
     else:
         m = _DOC_OWNER.fullmatch(part)
         if not m:
@@ -225,6 +225,51 @@ def _document_author(part: str, pos: int, reg: _Registry) -> tuple[str, str | No
             m.group("owner")
         at = pos + m.start("pron" if m.group("pron") else "owner")
     spk, role, ok = _resolve(author, at, reg)
+    return (spk, role) if ok and spk else None
+
+
+def _cut_author(text: str) -> str:
+    """The author's phrase after "by"/"from", ending before what the sentence goes on with
+    ("Lister on 16 September", "Jennifer Palmieri to Podesta indicates ...")."""
+    return re.split(r"\s+(?:on|in|at|last|this|to|earlier|about|over|with|which|that|who|"
+                    r"dated|after|before|[a-z]{3,}ed)\b", text)[0]
+
+
+# Kinds of document a definite description picks up: "the release" re-mentions "a statement".
+_DOC_KINDS = [set(_words(k)) for k in ("statement release announcement", "email e-mail message",
+                                       "report study", "lawsuit suit complaint filing",
+                                       "letter memo note", "tweet post")]
+_ISSUES = (r"(?:issued|released|put\s+out|sent(?:\s+out)?|provided|published|posted|filed|"
+           r"wrote|e-?mailed|tweeted|shared|gave)")
+
+
+def _document_issuer(doc: str, pos: int, reg: _Registry) -> tuple[str, str | None] | None:
+    """(speaker, role) of whoever issued the document a definite description picks up ("The
+    Kremlin issued a statement on Friday. ... “...,” the statement said"): the latest document of
+    its kind the text introduced nearby ("a statement", "an email"), if its author is named
+    there ("X issued a statement", "X said in a statement", "an email was sent from X")."""
+    head = _strip_possessive(doc.split()[-1].lower())
+    kinds = next((k for k in _DOC_KINDS if head in k), {head})
+    masked, lo = reg.masked, reg._window_start(pos)
+    intros = list(re.finditer(rf"\b(?i:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(kinds)})\b",
+                              masked[lo:pos]))
+    if not intros:
+        return None
+    start, end = lo + intros[-1].start(), lo + intros[-1].end()
+    s0 = _sentence_start(masked, lo, start)
+    e0 = _sentence_end(masked, end, pos)
+    before, after = masked[s0:start], masked[end:e0]
+    by = re.match(r"\s+(?:(?:was|were)\s+)?[^,.;:_]{0,40}?\b(?:from|by)\s+", after)
+    if by:  # "an email was sent from the club’s executive director, Jeremy Boreing, to ..."
+        np, at, head_first = _cut_author(after[by.end() :]), end + by.end(), True
+    elif (m := re.search(rf"^(?P<np>.+?)\s+(?:(?:{_ADVS})\s+)?(?:{_ISSUES}|(?:{_VERBS})\s+in)"
+                         r"\s+$", before)):  # "X issued a statement", "X said in a statement"
+        np, at, head_first = m.group("np"), s0, False
+    elif re.search(r"\b(?i:in)\s+$", before) and (m := _AFTER_NP_FIRST.match(after)):
+        np, at, head_first = m.group("np"), end + m.start("np"), False  # "In a statement, X said"
+    else:
+        return None
+    spk, role, ok = _resolve(np, at, reg, head_first=head_first)
     return (spk, role) if ok and spk else None
 
 

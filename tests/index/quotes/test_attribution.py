@@ -411,3 +411,17 @@ def test_long_description_of_an_anonymous_source_is_cut_to_its_head() -> None:
 def test_less_common_speech_verbs(verb: str) -> None:
     text = f"Senator Jane Roe met the workers. “This plant will stay open,” Roe {verb}."
     assert speaker_of(text, "plant will stay") == "Jane Roe"
+
+
+def test_definite_document_speaks_for_its_issuer_named_before() -> None:
+    text = ("The Kremlin issued a statement on Friday. Talks had stalled for weeks.\n\n"
+            "“We remain open to dialogue,” the statement said.\n\n"
+            "An email was sent from the club’s director, Jeremy Boreing, to members. "
+            "The email said, “We are going to wind down the organization.”\n\n"
+            "In a statement, Senator Jane Roe said she would vote no. Aides were silent. "
+            "“The bill is a disgrace to this chamber,” the statement added.\n\n"
+            "Voters sued the county. “The burdens on voters were inexcusable,” the lawsuit says.")
+    found = extract_quotes(make(text))
+    assert [(q.speaker, q.role) for q in found] == [
+        ("Kremlin", None), ("Jeremy Boreing", "the club’s director"), ("Jane Roe", "Senator"),
+        (None, "the lawsuit")]
