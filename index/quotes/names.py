@@ -324,9 +324,17 @@ class _Registry:
             return self.people[key]
         cands = [e for e in self.people.values() if e.name.endswith(" " + key)
                  or e.name.split()[-1] == toks[-1]]
-        if not cands:
-            return None
-        return max(cands, key=lambda e: (_last_before(e.mentions, pos), -min(e.mentions)))
+        if len(cands) <= 1:
+            return cands[0] if cands else None
+        # Namesakes ("Hillary Clinton", "Bill Clinton"): a passing full mention ("the chairs in
+        # Ivanka Trump's den") is no antecedent; the one lately a subject or speaker is, else the
+        # article's main one, named most and first ("Donald J. Trump ... Mr. Trump said").
+        acting = [e for p, e in self.subjects if self._body <= p < pos and e in cands]
+        if acting:
+            return acting[-1]
+        return min(cands, key=lambda e: (_last_before(e.mentions, pos) < 0,
+                                         -sum(p >= self._body for p in e.mentions),
+                                         min(e.mentions)))
 
     def org(self, name: str) -> _Entity | None:
         key = re.sub(r"^(?:(?:The|the)\s+)?(?:[\w.]+-based\s+)?", "", name.strip())
@@ -388,7 +396,9 @@ class _Registry:
         return said.pop() if len(said) == 1 else None
 
     def _scan_subjects(self) -> None:
-        """People who open a sentence ("Orban has condemned ...") are what he/she refer to."""
+        """People who open a sentence ("Orban has condemned ...") are what he/she refer to.
+        Resolved in text order, so that a namesake's surname finds who acted just before."""
+        found: list[tuple[int, list[str], int | None]] = []  # (start, name, end if a subject)
         for m in _SUBJECT_RE.finditer(self.masked):
             words = _tokens(m.group(1))
             toks = [t for t in words if t.lower() not in _HONORIFICS]
@@ -397,28 +407,26 @@ class _Registry:
                     continue  # an owner counts only with the gender said: "Ms. Truss’ campaign"
                 toks[-1] = _strip_possessive(toks[-1])
                 self._owners.add(m.start(1))
-            title, name = _split_title(toks)
-            if name and _is_person_name(name):
-                ent = self.person(" ".join(name), m.start(1) + 1)
-                if ent is None and len(name) == 1 and not self._is_place(name[0]) and \
-                        self._mid_sentence(name[0]) and \
-                        not re.search(r"(?:ing|ly|ed)$", name[0]) and \
-                        re.match(rf"\s+(?:{_VERBS}|[a-z]+ed|has|had|is|was|will|would)\b",
-                                 self.masked[m.end(1) : m.end(1) + 30]):
-                    ent = self.people.setdefault(name[0], _Entity(name[0], "person"))
-                    ent.mentions.append(m.start(1))
-                if ent:
-                    self.subjects.append((m.start(1), ent))
+            found.append((m.start(1), _split_title(toks)[1], m.end(1)))
         for v in _SPEAKING_VERB_RE.finditer(self.masked):  # "..., Lavrov also said Russia ..."
             lo = max(0, v.start() - 80)
             m = _SPEAKING_NAME_RE.search(self.masked, lo, v.start())
-            if m is None:
+            if m is not None:
+                toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
+                found.append((m.start(1), _split_title(toks)[1], None))
+        for start, name, end in sorted(found, key=lambda f: f[0]):
+            if not name or not _is_person_name(name):
                 continue
-            toks = [t for t in _tokens(m.group(1)) if t.lower() not in _HONORIFICS]
-            name = _split_title(toks)[1]
-            ent = self.person(" ".join(name), m.start(1) + 1) if _is_person_name(name) else None
+            ent = self.person(" ".join(name), start + 1)
+            if ent is None and end is not None and len(name) == 1 and \
+                    not self._is_place(name[0]) and self._mid_sentence(name[0]) and \
+                    not re.search(r"(?:ing|ly|ed)$", name[0]) and \
+                    re.match(rf"\s+(?:{_VERBS}|[a-z]+ed|has|had|is|was|will|would)\b",
+                             self.masked[end : end + 30]):
+                ent = self.people.setdefault(name[0], _Entity(name[0], "person"))
+                ent.mentions.append(start)
             if ent:
-                self.subjects.append((m.start(1), ent))
+                self.subjects.append((start, ent))
         for m in re.finditer(r"(?:^|[.!?]\s+|\n\s*)(The [A-Za-z][\w’' -]{2,40}?)\s+(?:[a-z]+ed|"
                              r"said|says|told|has|had|is|was|will|would)\b", self.masked):
             head = _strip_possessive(m.group(1).split()[-1].lower())

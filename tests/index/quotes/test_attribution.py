@@ -425,3 +425,20 @@ def test_definite_document_speaks_for_its_issuer_named_before() -> None:
     assert [(q.speaker, q.role) for q in found] == [
         ("Kremlin", None), ("Jeremy Boreing", "the club’s director"), ("Jane Roe", "Senator"),
         (None, "the lawsuit")]
+
+
+def test_surname_of_namesakes_is_the_main_one_or_who_just_acted() -> None:
+    text = ("The jet.\n\nDonald J. Trump flew to Ohio on Monday in his Boeing jet.\n\n"
+            "Its leather also graces the chairs in Ivanka Trump's den. “It's like a new plane,” "
+            "Mr. Trump said.\n\n"
+            "The daughter of Eric Garner sent tweets on Thursday. “Why would you use my dad?” "
+            "Erica Garner said. Aides declined to comment.\n\n"
+            "Staff met on Friday. Campaign officials were silent all week on the matter.\n\n"
+            "“These people will co-opt anything,” Garner wrote.")
+    found = extract_quotes(make(text))
+    assert [q.speaker for q in found] == ["Donald J. Trump", "Erica Garner", "Erica Garner"]
+
+
+def test_one_opening_a_phrase_is_no_name() -> None:
+    [q] = extract_quotes(make("One Clinton spokesman called it “overclassification run amok.”"))
+    assert (q.speaker, q.role) == (None, "One Clinton spokesman")
