@@ -522,6 +522,17 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
             continue  # "so-called", "so said"; not "also said"
         head = before[: vm.start()]
         head = re.sub(rf"\s+(?:{_ADVS})\s*$", "", head)
+        if re.search(r"\b(?:is|are|was|were|be|been|being)\s*$", head):
+            # passive: who is described or told does not speak, the agent does ("the island is
+            # described by Henley as a “wealth magnet”")
+            by = re.search(r"\bby\s+(?P<np>[^,;:“”\"_]{2,60}?)\s+(?:as|that)\b", before[vm.end() :])
+            spk, role, ok = (_resolve(by.group("np"), s0 + vm.end() + by.start("np"), reg,
+                                      head_first=True) if by else (None, None, False))
+            if ok and spk:
+                _set(sp, spk, role, (before[vm.start() : vm.end() + by.end("np")]).strip(),
+                     direct=True)
+                return True
+            continue
         cut = max(head.rfind("”"), head.rfind('"'), head.rfind("_"))
         clause = head[cut + 1 :] if cut >= 0 else head
         clause = re.sub(r"^.*\b(?:and|but|while|as|after|before|because|when)\s+(?=[A-Za-z])",

@@ -442,3 +442,11 @@ def test_surname_of_namesakes_is_the_main_one_or_who_just_acted() -> None:
 def test_one_opening_a_phrase_is_no_name() -> None:
     [q] = extract_quotes(make("One Clinton spokesman called it “overclassification run amok.”"))
     assert (q.speaker, q.role) == (None, "One Clinton spokesman")
+
+
+def test_passive_cue_is_no_speech_but_its_agent_speaks() -> None:
+    text = ("Jane Roe has a new book. Her book is described on Amazon as a “riveting tale "
+            "of heroes under fire.”\n\n"
+            "Tax havens grew. The island nation is described by Henley as a “wealth magnet for "
+            "the rich.”")
+    assert [q.speaker for q in extract_quotes(make(text))] == [None, "Henley"]
