@@ -123,7 +123,8 @@ def _is_person_name(tokens: list[str]) -> bool:
                                for t in tokens) >= 1 \
             and tokens[0].lower() in _PLACE_WORDS:
         return False
-    if any(t.lower().strip(".,") in _NOT_NAMES for t in tokens):
+    if any(t.lower().strip(".,") in _NOT_NAMES for t in tokens
+           if not re.fullmatch(r"[A-Z]\.", t)):  # "Michael A. McFaul": an initial, not "a"
         return False
     return all(re.match(r"[A-Z]", t) for t in tokens if t.lower() not in
                {"al", "bin", "ibn", "de", "del", "da", "van", "von", "der", "la", "le", "el",

@@ -40,7 +40,10 @@ _TITLES = frozenset(_words(
     "high republican democrat democratic independent rival challenger front-runner frontrunner "
     "billionaire businessman hopeful actor actress singer rapper comedian host anchor journalist "
     "reporter columnist author writer novelist filmmaker producer strategist pollster analyst "
-    "economist lawyer activist businesswoman philanthropist veteran ceo cfo coo founder"
+    "economist lawyer activist businesswoman philanthropist veteran ceo cfo coo founder "
+    "congressman congresswoman assemblyman assemblywoman alderman councilman councilwoman "
+    "councillor councilor sheriff recorder clerk treasurer secretary-treasurer comptroller "
+    "superintendent prosecutor advocate mp mep"
 ))
 _HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "prof", "prof."}
 _ORG_WORDS = frozenset(_words(

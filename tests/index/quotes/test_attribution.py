@@ -450,3 +450,13 @@ def test_passive_cue_is_no_speech_but_its_agent_speaks() -> None:
             "Tax havens grew. The island nation is described by Henley as a “wealth magnet for "
             "the rich.”")
     assert [q.speaker for q in extract_quotes(make(text))] == [None, "Henley"]
+
+
+@pytest.mark.parametrize(("cue", "speaker", "role"), [
+    ("Michael A. McFaul said", "Michael A. McFaul", None),
+    ("Maricopa County Recorder Helen Purcell said", "Helen Purcell", "Maricopa County Recorder"),
+    ("Congressman Chris Collins said", "Chris Collins", "Congressman"),
+])
+def test_initials_and_local_titles_before_a_name(cue: str, speaker: str, role: str | None) -> None:
+    [q] = extract_quotes(make(f"Voters waited for hours. “We made some horrendous mistakes,” {cue}."))
+    assert (q.speaker, q.role) == (speaker, role)
