@@ -62,14 +62,21 @@ _INNER_PREP = {"in", "on", "at", "to", "from", "with", "by", "after", "before", 
                "for", "about", "over", "against", "that", "who", "which", "said", "says"}
 
 
-def _trailing_np(part: str) -> str | None:
+_OBJECT_PREPS = {"in", "on", "at", "from", "to", "with", "by", "for", "of", "during", "across",
+                 "near", "into", "inside", "outside", "over", "under"}
+
+
+def _trailing_np(part: str, relative: bool = False) -> str | None:
     """The longest clean noun phrase ending `part`: "Following reports the Observatory" ->
-    "the Observatory" (FA-KES texts lost the commas that would separate them)."""
+    "the Observatory" (FA-KES texts lost the commas that would separate them); not a
+    preposition's object unless a relative clause makes it the subject ("from Mike Lee, who")."""
     toks = part.split()
     for i in range(1, len(toks)):
         first = toks[i]
-        if not (first.lower() in {"the", "a", "an"} or first[:1].isupper()):
-            continue
+        if not (first.lower() in {"the", "a", "an"} or first[:1].isupper()) or \
+                toks[i - 1].lower() in _OBJECT_PREPS and not relative and \
+                not first.endswith(("’s", "'s")):  # "From Bush's Facebook post:" speaks
+            continue  # "In Moscow, the management of RT said": Moscow is the object of "In"
         rest = toks[i:]
         ok = not any(t.lower() == "and" or t.endswith("ing") for t in rest)
         for k, tok in enumerate(rest):
@@ -101,6 +108,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
         return None, None, False
     parts = []
     trailing: set[str] = set()  # parts cut out of a clause: good for names, not for roles
+    relative = bool(re.search(r",\s*(?:who|which)$", np))
     for p in (p.strip() for p in re.split(r",\s*", np)):
         if not p:
             continue
@@ -108,7 +116,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
             p = re.split(r"\s+(?:adding|saying|noting|who|which|that|had|has|have|was|were|is|"
                          r"are|after|when|as|while)\b", p, maxsplit=1)[0]
         if (_SKIP_PART.match(p) and not re.match(r"[A-Z]{2,}\b", p)) or not _is_np(p):
-            p = "" if head_first and parts else (_trailing_np(p) or "")
+            p = "" if head_first and parts else (_trailing_np(p, relative) or "")
             trailing.add(p)
             if p.lower() in {"it", "they"} and parts:
                 continue

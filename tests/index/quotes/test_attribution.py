@@ -460,3 +460,10 @@ def test_passive_cue_is_no_speech_but_its_agent_speaks() -> None:
 def test_initials_and_local_titles_before_a_name(cue: str, speaker: str, role: str | None) -> None:
     [q] = extract_quotes(make(f"Voters waited for hours. “We made some horrendous mistakes,” {cue}."))
     assert (q.speaker, q.role) == (speaker, role)
+
+
+def test_place_after_a_leading_preposition_is_no_speaker() -> None:
+    text = ("RT faced sanctions.\n\nIn Moscow, the management of RT said: “We will stay on air for "
+            "our viewers.”")
+    [q] = extract_quotes(make(text))
+    assert (q.speaker, q.role) == (None, "the management of RT")
