@@ -636,7 +636,7 @@ def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
                     src = prev[-1]
                 elif not masked[sp.mark_end : paras[para_of[k]][1]].strip():
                     src = _statement_cue(masked, paras[para_of[k] - 1], reg)
-        if src is not None and src.speaker:
+        if src is not None and (src.speaker or src.role):  # "..., a Clinton aide said. “...”"
             sp.speaker, sp.role, sp.cue = src.speaker, src.role, src.cue
 
 

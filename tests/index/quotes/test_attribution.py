@@ -467,3 +467,10 @@ def test_place_after_a_leading_preposition_is_no_speaker() -> None:
             "our viewers.”")
     [q] = extract_quotes(make(text))
     assert (q.speaker, q.role) == (None, "the management of RT")
+
+
+def test_uncued_quote_inherits_a_described_source() -> None:
+    text = ("Polls tightened.\n\n“Every surrogate is lowering expectations,” said one New Hampshire "
+            "Democrat. “Local politicos roll their eyes at such an argument.”")
+    assert [(q.speaker, q.role) for q in extract_quotes(make(text))] == [
+        (None, "one New Hampshire Democrat")] * 2
