@@ -567,16 +567,36 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
     return _attribute_subject(before, s0, sp, reg)
 
 
+# A sentence's subject, an appositive ("Dmitry Medvedev, the deputy chair of ..., gloated"), an
+# auxiliary ("will today pledge", "is pledging") and its verb.
+_SUBJECT_VERB = re.compile(
+    rf"((?:the\s+|The\s+)?(?:{_NAME_TOKEN}\s+){{0,5}}{_NAME_TOKEN}|[Hh]e|[Ss]he)"
+    r"(?:,\s+(?:the|a|an|[a-z]|[A-Z][\w’'-]*[’']s?\s)[^,;:“”\"_]{0,100},|,)?"
+    r"\s+(?:(?:also|then|later|again|still|even|once|quickly|repeatedly|openly|publicly|"
+    r"sharply)\s+)?(?P<aux>(?:has|had|have|is|was|will|would)\s+(?:(?:also|today|[a-z]+ly)\s+)?)?"
+    r"(?P<verb>[a-z]+)\b")
+
+
+def _finite(aux: str | None, verb: str) -> bool:
+    """The verb form an auxiliary asks for: "gloated", "is pledging", "will pledge"."""
+    aux = (aux or "").split()[0] if aux else ""
+    if aux in {"is", "was"}:
+        return verb.endswith("ing")
+    if aux in {"will", "would"}:
+        return len(verb) > 2 and not verb.endswith(("ing", "ed"))
+    return bool(re.fullmatch(r"[a-z]+(?:ed|s)", verb)) or bool(aux and _VERB_RE.fullmatch(verb))
+
+
 def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
     """Embedded quote: the sentence's subject speaks ("Lavrov slammed X for “...”")."""
     clause = _LEAD_JUNK.sub("", before.lstrip())
-    clause = re.sub(r"^(?:On|In|At|During|After|Before|Last|Earlier|Later)\b[^,]{0,40},\s*", "",
-                    clause)
-    m = re.match(rf"((?:the\s+|The\s+)?(?:{_NAME_TOKEN}\s+){{0,5}}{_NAME_TOKEN}|[Hh]e|[Ss]he)"
-                 r"\s+(?:(?:also|then|later|has|had|have|again|still|even|once|quickly|"
-                 r"repeatedly|openly|publicly|sharply)\s+)?([a-z]+(?:ed|s))\b", clause)
-    if not m or m.group(2) in {"is", "was", "has", "as", "this", "us"} or \
-            re.search(r"[’']s$", m.group(1)):
+    clause = re.sub(r"^(?:(?i:on|in|at|during|after|before|last|earlier|later)\b[^,]{0,60},\s*)+",
+                    "", clause)
+    clause = re.sub(r"^(?i:the|a|an)\s[^,;:“”\"_]{0,80},\s+(?=[A-Z])", "", clause)  # "The deputy
+    # chair of Russia’s security council, Dmitry Medvedev, gloated": the name is the subject
+    m = _SUBJECT_VERB.match(clause)
+    if not m or m.group("verb") in {"is", "was", "has", "as", "this", "us"} or \
+            re.search(r"[’']s$", m.group(1)) or not _finite(m.group("aux"), m.group("verb")):
         return False
     known = m.group(1).lower() in {"he", "she"} or reg.person(m.group(1), s0 + len(before)) or \
         reg.org(m.group(1))
@@ -584,7 +604,7 @@ def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
         return False
     spk, role, ok = _resolve(m.group(1), s0 + before.find(m.group(1)), reg)
     if ok and spk:
-        _set(sp, spk, role, f"{m.group(1)} {m.group(2)}", direct=True)
+        _set(sp, spk, role, f"{m.group(1)} {m.group('aux') or ''}{m.group('verb')}", direct=True)
         return True
     return False
 

@@ -474,3 +474,11 @@ def test_uncued_quote_inherits_a_described_source() -> None:
             "Democrat. “Local politicos roll their eyes at such an argument.”")
     assert [(q.speaker, q.role) for q in extract_quotes(make(text))] == [
         (None, "one New Hampshire Democrat")] * 2
+
+
+def test_embedded_quote_after_an_appositive_or_auxiliary() -> None:
+    text = ("Johnson resigned on Thursday.\n\nThe deputy chair of Russia’s security council, Dmitry "
+            "Medvedev, gloated that the resignation was “the logical result of British "
+            "arrogance”.\n\nBernie Sanders, celebrating a victory in Vermont, is pledging to “win "
+            "many hundreds of delegates” next week.")
+    assert [q.speaker for q in extract_quotes(make(text))] == ["Dmitry Medvedev", "Bernie Sanders"]
