@@ -664,7 +664,7 @@ _STATEMENT_RE = re.compile(
     r"\b(?:(?:issued|released|put out|sent|published|posted|shared)\s+(?:a|an|the|his|her|its|"
     r"their)\s+(?:[\w-]+\s+){0,2}?(?:statement|message|letter|note|tweet|post|memo|email|"
     r"e-mail)|said in (?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:statement|post|letter|email|e-mail|"
-    r"message|tweet)|wrote|tweeted|posted)\b")
+    r"message|tweet)|wrote|tweeted|posted|said|says|told|added|explained|recalled)\b")
 
 
 def _statement_cue(masked: str, para: tuple[int, int], reg: _Registry) -> _Span | None:

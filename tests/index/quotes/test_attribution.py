@@ -482,3 +482,11 @@ def test_embedded_quote_after_an_appositive_or_auxiliary() -> None:
             "arrogance”.\n\nBernie Sanders, celebrating a victory in Vermont, is pledging to “win "
             "many hundreds of delegates” next week.")
     assert [q.speaker for q in extract_quotes(make(text))] == ["Dmitry Medvedev", "Bernie Sanders"]
+
+
+def test_whole_paragraph_quote_after_a_said_sentence() -> None:
+    text = ("Prisoners were moved.\n\nVladislav Petrov said he was taken to a prison in Vasylivka "
+            "for more than 40 days.\n\n“They had me washing the floor of the room they used for "
+            "interrogations.”")
+    [q] = extract_quotes(make(text))
+    assert q.speaker == "Vladislav Petrov"
