@@ -669,8 +669,9 @@ _STATEMENT_RE = re.compile(
 
 def _statement_cue(masked: str, para: tuple[int, int], reg: _Registry) -> _Span | None:
     """The cue of a quote that is a whole paragraph, in the previous paragraph's last sentence
-    when no colon ends it ("... the DNC issued a statement apologizing to Sanders."): only a
-    known person or organisation issuing, posting or writing words, not any sentence's subject."""
+    when no colon ends it ("... the DNC issued a statement apologizing to Sanders.", "Vladislav
+    said he was taken to ..."): only a known person or organisation issuing, posting, writing or
+    saying words, not any sentence's subject."""
     lo, hi = para
     end = len(masked[:hi].rstrip())
     if end <= lo or masked[end - 1] not in ".!?" or \

@@ -10,6 +10,7 @@ def _words(text: str) -> list[str]:
 
 
 _VERBS = (
+    "(?:was|were|is|are|has been|had been) quoted as saying|"
     "said|says|say|told|tells|added|adds|stressed|stresses|warned|warns|noted|notes|stated|"
     "states|declared|declares|explained|explains|insisted|insists|urged|urges|wrote|writes|"
     "tweeted|tweets|asked|asks|replied|replies|responded|responds|argued|argues|claimed|claims|"

@@ -490,3 +490,10 @@ def test_whole_paragraph_quote_after_a_said_sentence() -> None:
             "interrogations.”")
     [q] = extract_quotes(make(text))
     assert q.speaker == "Vladislav Petrov"
+
+
+def test_passive_quoted_as_saying() -> None:
+    text = ("Fighting went on.\n\n“These armed men are too weak to get close to Latakia,” a senior "
+            "army officer was quoted as saying.")
+    [q] = extract_quotes(make(text))
+    assert (q.speaker, q.role) == (None, "a senior army officer")
