@@ -251,13 +251,31 @@ _ISSUES = (r"(?:issued|released|put\s+out|sent(?:\s+out)?|provided|published|pos
            r"wrote|e-?mailed|tweeted|shared|gave)")
 
 
-def _document_issuer(doc: str, pos: int, reg: _Registry) -> tuple[str, str | None] | None:
+_WRITINGS = set(_words("email e-mail message letter memo note tweet post"))
+
+
+def _pronoun_writer(np: str, verb: str, pos: int, reg: _Registry) -> tuple[str, str | None] | None:
+    """The author of the writing just introduced, for "she wrote" after "An email sent ... by
+    Jennifer Palmieri to Podesta indicates ...": the writer, not the sentence's subject."""
+    pron = np.strip().lower()
+    if pron not in {"he", "she"} or verb not in {"wrote", "writes", "tweeted", "emailed", "posted"}:
+        return None
+    writer = _document_issuer(_WRITINGS, pos, reg)
+    ent = writer and reg.people.get(writer[0])
+    if not ent or reg.gender(ent) not in ({"he": "m", "she": "f"}[pron], None):
+        return None
+    return writer
+
+
+def _document_issuer(kinds: str | set[str], pos: int,
+                     reg: _Registry) -> tuple[str, str | None] | None:
     """(speaker, role) of whoever issued the document a definite description picks up ("The
     Kremlin issued a statement on Friday. ... “...,” the statement said"): the latest document of
     its kind the text introduced nearby ("a statement", "an email"), if its author is named
     there ("X issued a statement", "X said in a statement", "an email was sent from X")."""
-    head = _strip_possessive(doc.split()[-1].lower())
-    kinds = next((k for k in _DOC_KINDS if head in k), {head})
+    if isinstance(kinds, str):
+        head = _strip_possessive(kinds.split()[-1].lower())
+        kinds = next((k for k in _DOC_KINDS if head in k), {head})
     masked, lo = reg.masked, reg._window_start(pos)
     intros = list(re.finditer(rf"\b(?i:a|an)\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(kinds)})\b",
                               masked[lo:pos]))
@@ -267,7 +285,7 @@ def _document_issuer(doc: str, pos: int, reg: _Registry) -> tuple[str, str | Non
     s0 = _sentence_start(masked, lo, start)
     e0 = _sentence_end(masked, end, pos)
     before, after = masked[s0:start], masked[end:e0]
-    by = re.match(r"\s+(?:(?:was|were)\s+)?[^,.;:_]{0,40}?\b(?:from|by)\s+", after)
+    by = re.match(r"\s+(?:(?:was|were)\s+)?[^,.;:_]{0,60}?\b(?:from|by)\s+", after)
     if by:  # "an email was sent from the club’s executive director, Jeremy Boreing, to ..."
         np, at, head_first = _cut_author(after[by.end() :]), end + by.end(), True
     elif (m := re.search(rf"^(?P<np>.+?)\s+(?:(?:{_ADVS})\s+)?(?:{_ISSUES}|(?:{_VERBS})\s+in)"
@@ -444,6 +462,9 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
         if m:
             spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg,
                                      head_first=rx is _AFTER_VERB_FIRST)
+            writer = _pronoun_writer(m.group("np"), m.group("verb"), sp.mark_end + m.start("np"),
+                                     reg)
+            spk, role = writer or (spk, role)
             if ok:
                 cue = after[m.start("np") if rx is _AFTER_NP_FIRST else m.start("verb") :
                             m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
@@ -546,6 +567,7 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
         clause = re.sub(r"^.*\b(?:and|but|while|as|after|before|because|when)\s+(?=[A-Za-z])",
                         "", clause) if len(clause.split()) > 14 else clause
         spk, role, ok = _resolve(clause, s0 + (cut + 1 if cut >= 0 else 0), reg)
+        spk, role = _pronoun_writer(clause, vm.group(), s0 + vm.start(), reg) or (spk, role)
         if not ok and cut >= 0:
             continue
         if not ok:

@@ -497,3 +497,11 @@ def test_passive_quoted_as_saying() -> None:
             "army officer was quoted as saying.")
     [q] = extract_quotes(make(text))
     assert (q.speaker, q.role) == (None, "a senior army officer")
+
+
+def test_pronoun_that_writes_is_the_author_of_the_writing_just_introduced() -> None:
+    text = ("Hillary Clinton used a private server.\n\nAn email sent out in the first week of "
+            "March 2015 by campaign director Jennifer Palmieri to John Podesta shows Obama knew.\n\n"
+            "“Suggest Philippe talk to Josh or Eric about it,” she wrote.")
+    [q] = extract_quotes(make(text))
+    assert q.speaker == "Jennifer Palmieri"
