@@ -375,19 +375,45 @@ class _Registry:
         """'m'/'f' from the pronouns that follow the person's mentions (cheap, usually right),
         else from the honorific the article gives the surname."""
         if ent.gender == "?":
-            male = female = 0
+            seen: dict[int, str] = {}  # pronoun position -> "m"/"f"
             last = -1000
             for p in ent.mentions:
                 if p - last < 160:  # "David Wasserman ... Wasserman" share one window
                     continue
                 last = p
-                window = self.masked[max(0, p - 5) : p + 160].lower()
-                male += len(re.findall(r"\b(?:he|his|him|himself|mr)\b", window))
-                female += len(re.findall(r"\b(?:she|her|hers|herself|ms|mrs)\b", window))
+                lo = max(0, p - 5)
+                for m in _PRONOUN_GENDER.finditer(self.masked[lo : p + 160].lower()):
+                    seen[lo + m.start()] = "m" if m.group(1) else "f"
+            for q, g in self._opening_pronouns():  # "Her remarks led ...": the one named last
+                if q not in seen and self._last_person(q) is ent:
+                    seen[q] = g
+            male = sum(g == "m" for g in seen.values())
+            female = len(seen) - male
             ent.gender = ("m" if male >= 2 and male > 2 * female else
                           "f" if female >= 2 and female > 2 * male else
                           self._honorific_gender(ent.name.split()[-1]))
         return ent.gender
+
+    def _opening_pronouns(self) -> list[tuple[int, str]]:
+        """(position, "m"/"f") of each he/she/his/her opening a sentence."""
+        return [(m.start(1), "m" if m.group(1) in {"He", "His"} else "f")
+                for m in re.finditer(r"(?:^|[.!?]\s+|\n\s*)(He|She|His|Her)\b", self.masked)]
+
+    def _introduced(self, lo: int, hi: int) -> bool:
+        """Whether someone is named for the first time between `lo` and `hi`."""
+        return any(lo < min(e.mentions) < hi for e in self.people.values() if e.mentions)
+
+    def _last_person(self, pos: int) -> _Entity | None:
+        """The person mentioned last before `pos`, within a few sentences."""
+        best, best_pos = None, pos - 800
+        for ent in self.people.values():
+            p = _last_before(ent.mentions, pos)
+            if p > best_pos:
+                best, best_pos = ent, p
+        if best and any(best_pos < q < pos for e in self.people.values() if e is not best
+                        for q in self._words.get(e.name.split()[-1], ())):
+            return None  # a surname two people share ("Clinton") is someone's mention too
+        return best
 
     def _honorific_gender(self, surname: str) -> str | None:
         """'m' for "Mr. Sunak", 'f' for "Ms. Truss" or "Mrs. May"; None if unsaid or both
@@ -626,6 +652,9 @@ def _field_and_name(toks: list[str], before: str) -> tuple[list[str], list[str]]
     n = 3 if len(toks) >= 4 and re.fullmatch(r"[A-Z]\.", toks[-2]) else 2
     field, name = toks[:-n], toks[-n:]
     return (field, name) if _is_person_name(name) else None
+
+
+_PRONOUN_GENDER = re.compile(r"\b(?:(he|his|him|himself|mr)|she|her|hers|herself|ms|mrs)\b")
 
 
 def _last_before(positions: list[int], pos: int) -> int:

@@ -74,3 +74,15 @@ def test_title_field_run_together_with_a_name() -> None:
     text = ("The State Department issued a warning. Secretary of State John Kerry flew to "
             "Geneva on Monday. “This is one of our best opportunities,” Mr. Kerry said.")
     assert speaker_of(text, "best opportunities") == "John Kerry"
+
+
+def test_gender_from_a_pronoun_opening_a_later_sentence() -> None:
+    # "Her" opens a sentence long after Mary Brennan's mention with no one named since: hers.
+    text = ("Speaking in Berlin on Tuesday, Mary Brennan said many people were threatened.\n\n"
+            "She said the crisis was growing, and that it was a wave.\n\n"
+            "In an international blame game playing out across several continents, many countries "
+            "are accusing one another of slowing the flow of food, and 25 countries import more "
+            "than one third of their wheat, and 15 of them more than half of it, from the region.\n\n"
+            "Her remarks led Peter Gallo, the former president, to recall the war. He said: "
+            "“Officials are accusing others of using hunger like a weapon, which is amazing.”")
+    assert speaker_of(text, "hunger like a weapon") == "Peter Gallo"
