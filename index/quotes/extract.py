@@ -61,6 +61,8 @@ def _extract(article: Article, reported: bool) -> list[Quote]:
     if not spans:
         return _reported(article, masked, reg, paras) if reported else []
     para_of = _para_index(paras, spans)
+    for _, end, speaker, _, _ in reported_statements(text, masked, reg, paras):
+        reg.note_speaker(speaker, end - 1)  # "X, who said it was ... “...,” he said": X
     for sp, p in zip(spans, para_of, strict=True):
         lo, hi = paras[p]
         _attribute_after(masked, sp, hi, reg) or _attribute_before(masked, sp, lo, reg)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from index.quotes import extract_quotes, extract_statements
-from tests.index.quotes.helpers import make
+from tests.index.quotes.helpers import make, speaker_of
 
 
 def reported(text: str) -> list[tuple[str, str | None, str | None]]:
@@ -67,3 +67,12 @@ def test_reported_statements_come_in_text_order_among_the_quotes():
     assert [(q.reported, q.speaker) for q in found] == [(True, "SANA"), (False, "Sergei Lavrov")]
     assert [q.start for q in found] == sorted(q.start for q in found)
     assert extract_quotes(article) == found[1:]  # the quotes alone: the reports change nothing
+
+
+def test_he_said_after_a_reported_statement_is_its_speaker():
+    # The reported statement's speaker (no subject of any sentence) is who "he said" refers to.
+    text = ("Peter Gallo said the grain was not moving through the ports.\n\n"
+            "But the criticism was backed by Arif Husain, the chief economist at the food agency, "
+            "who said it was not sanctions that were causing the crisis but the war. "
+            "“We tend to address the symptoms and forget the root cause,” he said.")
+    assert speaker_of(text, "root cause") == "Arif Husain"
