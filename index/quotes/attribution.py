@@ -453,7 +453,7 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
     if qa and len(after[: qa.start()].split()) <= 8:  # '“...” the RBK website quoted X as saying'
         spk, role, ok = _resolve(qa.group("np"), sp.mark_end + qa.start("np"), reg, head_first=True)
         if ok:
-            _set(sp, spk, role, qa.group(0), direct=True)
+            _set(sp, spk, role, qa.group(0))
             return True
     for rx in (_AFTER_VERB_FIRST, _AFTER_NP_FIRST):
         m = rx.match(after)
@@ -468,26 +468,26 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
             if ok:
                 cue = after[m.start("np") if rx is _AFTER_NP_FIRST else m.start("verb") :
                             m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
-                _set(sp, spk, role, cue.strip(" ,"), direct=True)
+                _set(sp, spk, role, cue.strip(" ,"))
                 return True
     m = _AFTER_VERB_NAME.match(after)
     if m:  # '“...,” said Marc E. Elias, a lawyer who <too long for _AFTER_VERB_FIRST>'
         spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)
         if ok and spk:
-            _set(sp, spk, role, after[m.start("verb") : m.end("np")].strip(" ,"), direct=True)
+            _set(sp, spk, role, after[m.start("verb") : m.end("np")].strip(" ,"))
             return True
     late = _AFTER_VERB_LATE.search(after)
     if late:  # '“...” if she didn't win by more, said David Wasserman, an analyst'
         spk, role, ok = _resolve(late.group("np"), sp.mark_end + late.start("np"), reg,
                                  head_first=True)
         if ok and spk:
-            _set(sp, spk, role, late.group(0).strip(" ,"), direct=True)
+            _set(sp, spk, role, late.group(0).strip(" ,"))
             return True
     m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
     if m:
         spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)
         if ok:
-            _set(sp, spk, role, m.group(0).strip(" ,"), direct=True)
+            _set(sp, spk, role, m.group(0).strip(" ,"))
             return True
     return False
 
@@ -513,7 +513,7 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
     if qa:  # "SANA quoted a military source as saying “...”"
         spk, role, ok = _resolve(qa.group("np"), s0 + qa.start("np"), reg, head_first=True)
         if ok:
-            _set(sp, spk, role, qa.group(0), direct=True)
+            _set(sp, spk, role, qa.group(0))
             return True
     if not before.strip():
         prev_start = _sentence_start(masked, lo, max(lo, s0 - 1))
@@ -522,12 +522,10 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
             s0, before = prev_start, prev
         elif s0 == lo and masked[:lo].rstrip().endswith(":"):  # "Cruz continued:\n\n“...”"
             end = len(masked[:lo].rstrip())
-            probe = _Span(end, end, end, end, -1)  # the previous paragraph's last sentence
-            if _attribute_before(masked, probe, masked.rfind("\n", 0, end) + 1, reg) and \
-                    _VERB_RE.search(probe.cue or "") and \
-                    (probe.speaker in reg.people or probe.speaker in reg.orgs):
+            probe = _cue_ending_at(masked, end, masked.rfind("\n", 0, end) + 1, reg)
+            if probe and _VERB_RE.search(probe.cue or "") and _is_known(reg, probe.speaker):
                 # a known name and a speaking verb: not "Transcript as follows:", "Wait, ...:"
-                _set(sp, probe.speaker, probe.role, probe.cue, direct=True)
+                _set(sp, probe.speaker, probe.role, probe.cue)
                 return True
             return False
         else:
@@ -536,14 +534,14 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
     if m:
         spk, role, ok = _resolve(m.group("np"), s0 + m.start("np"), reg, head_first=True)
         if ok:
-            _set(sp, spk, role, m.group(0).strip(" ,"), direct=True)
+            _set(sp, spk, role, m.group(0).strip(" ,"))
             return True
     m = _POSSESSIVE_CUE.search(before)
     if m:  # the words' owner speaks, not the previous sentence's cue
         owner = m.group("np") or _POSSESSIVE_PRONOUNS[m.group("pron").lower()]
         spk, role, ok = _resolve(owner, s0 + m.start("np" if m.group("np") else "pron"), reg)
         if ok and (spk or role):
-            _set(sp, spk, role, m.group(0).strip(" .;"), direct=True)
+            _set(sp, spk, role, m.group(0).strip(" .;"))
             return True
     verbs = list(_VERB_RE.finditer(before))
     for vm in reversed(verbs):
@@ -558,8 +556,7 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
             spk, role, ok = (_resolve(by.group("np"), s0 + vm.end() + by.start("np"), reg,
                                       head_first=True) if by else (None, None, False))
             if ok and spk:
-                _set(sp, spk, role, (before[vm.start() : vm.end() + by.end("np")]).strip(),
-                     direct=True)
+                _set(sp, spk, role, (before[vm.start() : vm.end() + by.end("np")]).strip())
                 return True
             continue
         cut = max(head.rfind("”"), head.rfind('"'), head.rfind("_"))
@@ -577,14 +574,14 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
                 spk, role, ok = _resolve(m2.group(1), s0 + vm.end(), reg, head_first=True)
         if ok:
             cue = (_LEAD_JUNK.sub("", clause.strip()) + " " + vm.group()).strip()
-            _set(sp, spk, role, cue, direct=True)
+            _set(sp, spk, role, cue)
             return True
         break
     m = _COLON_CUE.search(before)
     if m:
         spk, role, ok = _resolve(m.group(1), s0 + m.start(1), reg)
         if ok and (spk or role):
-            _set(sp, spk, role, m.group(1).strip() + ":", direct=True)
+            _set(sp, spk, role, m.group(1).strip() + ":")
             return True
     return _attribute_subject(before, s0, sp, reg)
 
@@ -601,7 +598,7 @@ _SUBJECT_VERB = re.compile(
 
 def _finite(aux: str | None, verb: str) -> bool:
     """The verb form an auxiliary asks for: "gloated", "is pledging", "will pledge"."""
-    aux = (aux or "").split()[0] if aux else ""
+    aux = aux.split()[0] if aux else ""
     if aux in {"is", "was"}:
         return verb.endswith("ing")
     if aux in {"will", "would"}:
@@ -626,21 +623,20 @@ def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
         return False
     spk, role, ok = _resolve(m.group(1), s0 + before.find(m.group(1)), reg)
     if ok and spk:
-        _set(sp, spk, role, f"{m.group(1)} {m.group('aux') or ''}{m.group('verb')}", direct=True)
+        _set(sp, spk, role, f"{m.group(1)} {m.group('aux') or ''}{m.group('verb')}")
         return True
     return False
 
 
-def _set(sp: _Span, speaker: str | None, role: str | None, cue: str | None, direct: bool) -> None:
+def _set(sp: _Span, speaker: str | None, role: str | None, cue: str | None) -> None:
+    """Attribute `sp` by a cue in its own sentence (`direct`), with the cue and role tidied."""
     if cue and len(cue.split()) > 14:  # keep the end of a long clause: the part next to the verb
         cue = " ".join(cue.split()[-10:])
     if role:  # a role read off the text next to a quote can start with its closing mark
         role = role.strip(" ,;:\"“”‘’'") or None
     if role and (not re.search(r"[A-Za-z]{3}", role) or _VERB_RE.fullmatch(role.strip())):
         role = None
-    sp.speaker, sp.role, sp.cue, sp.direct = speaker, role, cue, direct
-
-
+    sp.speaker, sp.role, sp.cue, sp.direct = speaker, role, cue, True
 
 
 def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
@@ -667,9 +663,8 @@ def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
             lo, _ = paras[para_of[k]]
             s0 = _sentence_start(masked, lo, sp.mark_start)
             if s0 > lo:
-                prev_start = _sentence_start(masked, lo, s0 - 1)
-                probe = _Span(s0 - 1, s0 - 1, s0 - 1, s0 - 1, -1)
-                if _attribute_before(masked, probe, prev_start, reg) and probe.speaker:
+                probe = _cue_ending_at(masked, s0 - 1, _sentence_start(masked, lo, s0 - 1), reg)
+                if probe and probe.speaker:
                     src = probe
             elif para_of[k] > 0 and sp.mark_start == lo:
                 prev = [o for o, p in zip(spans, para_of, strict=True)
@@ -699,9 +694,18 @@ def _statement_cue(masked: str, para: tuple[int, int], reg: _Registry) -> _Span 
     if end <= lo or masked[end - 1] not in ".!?" or \
             not _STATEMENT_RE.search(masked, _sentence_start(masked, lo, end - 1), end):
         return None
+    probe = _cue_ending_at(masked, end, lo, reg)
+    return probe if probe and _is_known(reg, probe.speaker) else None
+
+
+def _cue_ending_at(masked: str, end: int, lo: int, reg: _Registry) -> _Span | None:
+    """The cue of the sentence ending at `end` (searched back to `lo`), as an empty span
+    attributed as a quote there would be; None if that sentence holds no cue."""
     probe = _Span(end, end, end, end, -1)
-    if _attribute_before(masked, probe, lo, reg) and \
-            (probe.speaker in reg.people or probe.speaker in reg.orgs):
-        return probe
-    return None
+    return probe if _attribute_before(masked, probe, lo, reg) else None
+
+
+def _is_known(reg: _Registry, speaker: str | None) -> bool:
+    """A person or organisation the article names, not a description."""
+    return speaker in reg.people or speaker in reg.orgs
 
