@@ -450,47 +450,50 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
     if inner_end == "." and re.match(r"\s*[A-Z]", after):
         return False  # a new sentence starts after a closed quote
     qa = _QUOTED_AS.search(after)
-    if qa and len(after[: qa.start()].split()) <= 8:  # '“...” the RBK website quoted X as saying'
-        spk, role, ok = _resolve(qa.group("np"), sp.mark_end + qa.start("np"), reg, head_first=True)
-        if ok:
-            _set(sp, spk, role, qa.group(0))
-            return True
+    if qa and len(after[: qa.start()].split()) <= 8 and \
+            _cue_from(sp, qa, sp.mark_end, reg, qa.group(0)):  # '“...” the RBK website quoted X as saying'
+        return True
+    if _speaker_verb_after(after, sp, reg):
+        return True
+    m = _AFTER_VERB_NAME.match(after)
+    if m and _cue_from(sp, m, sp.mark_end, reg, after[m.start("verb") : m.end("np")].strip(" ,"),
+                       named=True):  # '“...,” said Marc E. Elias, a lawyer who <too long>'
+        return True
+    late = _AFTER_VERB_LATE.search(after)
+    if late and _cue_from(sp, late, sp.mark_end, reg, late.group(0).strip(" ,"),
+                          named=True):  # '“...” if she didn't win by more, said David Wasserman'
+        return True
+    m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
+    return bool(m) and _cue_from(sp, m, sp.mark_end, reg, m.group(0).strip(" ,"))
+
+
+def _speaker_verb_after(after: str, sp: _Span, reg: _Registry) -> bool:
+    """'“...,” said X' or '“...,” X said' right after the quote."""
     for rx in (_AFTER_VERB_FIRST, _AFTER_NP_FIRST):
         m = rx.match(after)
         if m and rx is _AFTER_NP_FIRST and re.match(r"[\s,]*[a-z]+ing\b", m.group("np")):
             continue  # '“...,” suggesting he might ..., CNN reported': CNN reports, not speaks
         if m:
-            spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg,
-                                     head_first=rx is _AFTER_VERB_FIRST)
-            writer = _pronoun_writer(m.group("np"), m.group("verb"), sp.mark_end + m.start("np"),
-                                     reg)
-            spk, role = writer or (spk, role)
+            at = sp.mark_end + m.start("np")
+            spk, role, ok = _resolve(m.group("np"), at, reg, head_first=rx is _AFTER_VERB_FIRST)
+            spk, role = _pronoun_writer(m.group("np"), m.group("verb"), at, reg) or (spk, role)
             if ok:
                 cue = after[m.start("np") if rx is _AFTER_NP_FIRST else m.start("verb") :
                             m.end("verb") if rx is _AFTER_NP_FIRST else m.end("np")]
                 _set(sp, spk, role, cue.strip(" ,"))
                 return True
-    m = _AFTER_VERB_NAME.match(after)
-    if m:  # '“...,” said Marc E. Elias, a lawyer who <too long for _AFTER_VERB_FIRST>'
-        spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)
-        if ok and spk:
-            _set(sp, spk, role, after[m.start("verb") : m.end("np")].strip(" ,"))
-            return True
-    late = _AFTER_VERB_LATE.search(after)
-    if late:  # '“...” if she didn't win by more, said David Wasserman, an analyst'
-        spk, role, ok = _resolve(late.group("np"), sp.mark_end + late.start("np"), reg,
-                                 head_first=True)
-        if ok and spk:
-            _set(sp, spk, role, late.group(0).strip(" ,"))
-            return True
-    m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
-    if m:
-        spk, role, ok = _resolve(m.group("np"), sp.mark_end + m.start("np"), reg, head_first=True)
-        if ok:
-            _set(sp, spk, role, m.group(0).strip(" ,"))
-            return True
     return False
 
+
+def _cue_from(sp: _Span, m: re.Match[str], base: int, reg: _Registry, cue: str,
+              named: bool = False) -> bool:
+    """Attribute `sp` to the speaker phrase in `m`'s "np" group (`base` is where `m`'s string
+    starts in the text), the name next to the cue first; if `named`, only to someone named."""
+    spk, role, ok = _resolve(m.group("np"), base + m.start("np"), reg, head_first=True)
+    if not ok or named and not spk:
+        return False
+    _set(sp, spk, role, cue)
+    return True
 
 _COLON_CUE = re.compile(rf"(?:^|[.;]\s+|\s[-–—]\s)((?:(?!\s[-–—]\s){_NP_CHAR}){{2,80}}):\s*$")
 _POSSESSIVE_CUE = re.compile(  # "Clinton’s response was:", "his statement read:"
@@ -510,53 +513,55 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
     s0 = _sentence_start(masked, lo, sp.mark_start)
     before = masked[s0 : sp.mark_start]
     qa = _QUOTED_AS.search(before)
-    if qa:  # "SANA quoted a military source as saying “...”"
-        spk, role, ok = _resolve(qa.group("np"), s0 + qa.start("np"), reg, head_first=True)
-        if ok:
-            _set(sp, spk, role, qa.group(0))
-            return True
-    if not before.strip():
+    if qa and _cue_from(sp, qa, s0, reg, qa.group(0)):  # "SANA quoted a source as saying “...”"
+        return True
+    if not before.strip():  # the quote opens its sentence: a colon ending the one before cues it
         prev_start = _sentence_start(masked, lo, max(lo, s0 - 1))
-        prev = masked[prev_start:s0]
-        if prev.rstrip().endswith(":"):
-            s0, before = prev_start, prev
-        elif s0 == lo and masked[:lo].rstrip().endswith(":"):  # "Cruz continued:\n\n“...”"
-            end = len(masked[:lo].rstrip())
-            probe = _cue_ending_at(masked, end, masked.rfind("\n", 0, end) + 1, reg)
-            if probe and _VERB_RE.search(probe.cue or "") and _is_known(reg, probe.speaker):
-                # a known name and a speaking verb: not "Transcript as follows:", "Wait, ...:"
-                _set(sp, probe.speaker, probe.role, probe.cue)
-                return True
-            return False
-        else:
-            return False
+        if not masked[prev_start:s0].rstrip().endswith(":"):
+            return s0 == lo and _colon_paragraph_cue(masked, sp, lo, reg)
+        s0, before = prev_start, masked[prev_start:s0]
     m = _ACCORDING.search(before)
-    if m:
-        spk, role, ok = _resolve(m.group("np"), s0 + m.start("np"), reg, head_first=True)
-        if ok:
-            _set(sp, spk, role, m.group(0).strip(" ,"))
-            return True
+    if m and _cue_from(sp, m, s0, reg, m.group(0).strip(" ,")):
+        return True
+    return (_possessive_cue(before, s0, sp, reg) or _speaker_verb_before(before, s0, sp, reg) or
+            _colon_cue(before, s0, sp, reg) or _attribute_subject(before, s0, sp, reg))
+
+
+def _colon_paragraph_cue(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
+    """A quote opening its paragraph after one ending in a colon ("Cruz continued:\n\n“...”"):
+    a known name and a speaking verb there, not "Transcript as follows:", "Wait, ...:"."""
+    if not masked[:lo].rstrip().endswith(":"):
+        return False
+    end = len(masked[:lo].rstrip())
+    probe = _cue_ending_at(masked, end, masked.rfind("\n", 0, end) + 1, reg)
+    if probe and _VERB_RE.search(probe.cue or "") and _is_known(reg, probe.speaker):
+        _set(sp, probe.speaker, probe.role, probe.cue)
+        return True
+    return False
+
+
+def _possessive_cue(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
+    """'Clinton’s response was: “...”': the words' owner speaks, not the previous sentence's cue."""
     m = _POSSESSIVE_CUE.search(before)
-    if m:  # the words' owner speaks, not the previous sentence's cue
-        owner = m.group("np") or _POSSESSIVE_PRONOUNS[m.group("pron").lower()]
-        spk, role, ok = _resolve(owner, s0 + m.start("np" if m.group("np") else "pron"), reg)
-        if ok and (spk or role):
-            _set(sp, spk, role, m.group(0).strip(" .;"))
-            return True
-    verbs = list(_VERB_RE.finditer(before))
-    for vm in reversed(verbs):
+    if not m:
+        return False
+    owner = m.group("np") or _POSSESSIVE_PRONOUNS[m.group("pron").lower()]
+    spk, role, ok = _resolve(owner, s0 + m.start("np" if m.group("np") else "pron"), reg)
+    if ok and (spk or role):
+        _set(sp, spk, role, m.group(0).strip(" .;"))
+        return True
+    return False
+
+
+def _speaker_verb_before(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
+    """'X said “...”', 'X told reporters that “...”', 'Said Lavrov: “...”': the last speaking
+    verb before the quote whose clause resolves."""
+    for vm in reversed(list(_VERB_RE.finditer(before))):
         if re.search(r"\bso-?$", before[: vm.start()].rstrip()):
             continue  # "so-called", "so said"; not "also said"
-        head = before[: vm.start()]
-        head = re.sub(rf"\s+(?:{_ADVS})\s*$", "", head)
+        head = re.sub(rf"\s+(?:{_ADVS})\s*$", "", before[: vm.start()])
         if re.search(r"\b(?:is|are|was|were|be|been|being)\s*$", head):
-            # passive: who is described or told does not speak, the agent does ("the island is
-            # described by Henley as a “wealth magnet”")
-            by = re.search(r"\bby\s+(?P<np>[^,;:“”\"_]{2,60}?)\s+(?:as|that)\b", before[vm.end() :])
-            spk, role, ok = (_resolve(by.group("np"), s0 + vm.end() + by.start("np"), reg,
-                                      head_first=True) if by else (None, None, False))
-            if ok and spk:
-                _set(sp, spk, role, (before[vm.start() : vm.end() + by.end("np")]).strip())
+            if _passive_agent_cue(before, vm, s0, sp, reg):
                 return True
             continue
         cut = max(head.rfind("”"), head.rfind('"'), head.rfind("_"))
@@ -568,23 +573,35 @@ def _attribute_before(masked: str, sp: _Span, lo: int, reg: _Registry) -> bool:
         if not ok and cut >= 0:
             continue
         if not ok:
-            after_verb = before[vm.end() :]
-            m2 = re.match(r"\s+([A-Z][^,:;]{1,60}?)\s*[,:]?\s*$", after_verb)
-            if m2:  # "Said Lavrov: “...”"
-                spk, role, ok = _resolve(m2.group(1), s0 + vm.end(), reg, head_first=True)
+            m = re.match(r"\s+([A-Z][^,:;]{1,60}?)\s*[,:]?\s*$", before[vm.end() :])
+            if m:  # "Said Lavrov: “...”"
+                spk, role, ok = _resolve(m.group(1), s0 + vm.end(), reg, head_first=True)
         if ok:
-            cue = (_LEAD_JUNK.sub("", clause.strip()) + " " + vm.group()).strip()
-            _set(sp, spk, role, cue)
+            _set(sp, spk, role, (_LEAD_JUNK.sub("", clause.strip()) + " " + vm.group()).strip())
             return True
         break
-    m = _COLON_CUE.search(before)
-    if m:
-        spk, role, ok = _resolve(m.group(1), s0 + m.start(1), reg)
-        if ok and (spk or role):
-            _set(sp, spk, role, m.group(1).strip() + ":")
-            return True
-    return _attribute_subject(before, s0, sp, reg)
+    return False
 
+
+def _passive_agent_cue(before: str, vm: re.Match[str], s0: int, sp: _Span,
+                       reg: _Registry) -> bool:
+    """Passive: who is described or told does not speak, the agent does ("the island is
+    described by Henley as a “wealth magnet”")."""
+    by = re.search(r"\bby\s+(?P<np>[^,;:“”\"_]{2,60}?)\s+(?:as|that)\b", before[vm.end() :])
+    return bool(by) and _cue_from(sp, by, s0 + vm.end(), reg,
+                                  before[vm.start() : vm.end() + by.end("np")].strip(), named=True)
+
+
+def _colon_cue(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
+    """'X: “...”', 'The ministry’s answer: “...”'."""
+    m = _COLON_CUE.search(before)
+    if not m:
+        return False
+    spk, role, ok = _resolve(m.group(1), s0 + m.start(1), reg)
+    if ok and (spk or role):
+        _set(sp, spk, role, m.group(1).strip() + ":")
+        return True
+    return False
 
 # A sentence's subject, an appositive ("Dmitry Medvedev, the deputy chair of ..., gloated"), an
 # auxiliary ("will today pledge", "is pledging") and its verb.
