@@ -11,7 +11,8 @@ bot must rebuild its index in seconds. The pipeline is
 5. for the index, also keep sentences that report what a named speaker said ("the ICRC said
    it had registered ...") as `Quote`s marked `reported`, never shown as quotations.
 
-Steps 1-2 live in `marks`, 3 in `names`, 4 in `attribution`, 5 in `reported`; `extract` runs
+Steps 1-2 live in `marks`, 3 in `names`, 4 in `attribution` (with the cue patterns in `cues`
+and the resolution of their subjects in `speakers`), 5 in `reported`; `extract` runs
 them, `vocab` holds the shared word lists, and `matching` maps a user's name for someone to
 stored speakers.
 """
