@@ -114,15 +114,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
     if not parts:
         return None, None, False
     if len(parts) == 1 and parts[0].lower() in _PRONOUNS:
-        kind = _PRONOUNS[parts[0].lower()]
-        if kind is None:
-            return None, None, True
-        gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(parts[0].lower())
-        ent = reg.subject(pos, gender) if kind == "person" else None
-        ent = ent or reg.recent("person" if kind == "person" else "org", pos, gender)
-        if ent and kind != "person" and _last_before(ent.mentions, pos) < pos - 250:
-            ent = None  # "it said" only for an organisation named just before
-        return (ent.name, ent.role, True) if ent else (None, None, True)
+        return (*_resolve_pronoun(parts[0].lower(), pos, reg), True)
     named: list[tuple[str, str | None, str]] = []
     cut_named: list[tuple[str, str | None, str]] = []
     descs: list[str] = []
@@ -136,15 +128,9 @@ def _resolve(np: str, pos: int, reg: _Registry,
         elif part not in pronouns and part not in trailing:
             descs.append(part)
     named = named or cut_named
-    author = None if named else _document_author(parts[0], pos, reg)
-    if author:
-        return author[0], author[1], True
-    doc = None if named else re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?"
-                                      rf"(?:[\w-]+\s+){{0,2}}(?:{_DOCS})\b", parts[0], re.I)
-    if doc:  # "the joint statement said": a document, not a person; the reader sees which
-        issuer = _document_issuer(doc.group(), pos, reg) if re.match(
-            r"(?i:the|this|that)\s", doc.group()) else None
-        return (*issuer, True) if issuer else (None, doc.group(), True)
+    document = None if named else _resolve_document(parts[0], pos, reg)
+    if document:
+        return (*document, True)
     descs = [_short_desc(d) if named or re.match(r"(?i:a|an|one|another|some)\s", d) else d
              for d in descs]  # a definite one may hold a name: "the Mirror which uses ..."
     descs = [d for d in descs if _is_np(d) and len(d.split()) <= 14 and (re.match(
@@ -181,6 +167,36 @@ def _resolve(np: str, pos: int, reg: _Registry,
         if ent:
             return ent.name, ent.role or (desc if ent.kind == "person" else None), True
     return None, desc, True
+
+
+def _resolve_pronoun(pronoun: str, pos: int, reg: _Registry) -> tuple[str | None, str | None]:
+    """(speaker, role) of "he"/"she" (the latest subject or person of that gender), of "it"/"they"
+    (an organisation named just before); nobody for "we", "I", "you"."""
+    kind = _PRONOUNS[pronoun]
+    if kind is None:
+        return None, None
+    gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(pronoun)
+    ent = reg.subject(pos, gender) if kind == "person" else None
+    ent = ent or reg.recent("person" if kind == "person" else "org", pos, gender)
+    if ent and kind != "person" and _last_before(ent.mentions, pos) < pos - 250:
+        ent = None  # "it said" only for an organisation named just before
+    return (ent.name, ent.role) if ent else (None, None)
+
+
+def _resolve_document(part: str, pos: int, reg: _Registry) -> tuple[str | None, str | None] | None:
+    """(speaker, role) when a document speaks: its author if the cue or the text names one,
+    else (None, the document) for the reader to see which ("the joint statement said"); None
+    if `part` is no document."""
+    author = _document_author(part, pos, reg)
+    if author:
+        return author
+    doc = re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}(?:{_DOCS})\b",
+                   part, re.I)
+    if not doc:
+        return None
+    issuer = _document_issuer(doc.group(), pos, reg) if re.match(
+        r"(?i:the|this|that)\s", doc.group()) else None
+    return issuer or (None, doc.group())
 
 
 _DOCS = "|".join(sorted(_NON_SPEAKERS | {"tweets", "posts", "emails", "letters"}))
