@@ -12,7 +12,7 @@ bot must rebuild its index in seconds. The pipeline is
    it had registered ...") as `Quote`s marked `reported`, never shown as quotations.
 
 Steps 1-2 live in `marks`, 3 in `names`, 4 in `attribution` (with the cue patterns in `cues`
-and the resolution of their subjects in `speakers`), 5 in `reported`; `extract` runs
+and the resolution of their subjects in `resolve`), 5 in `reported`; `extract` runs
 them, `vocab` holds the shared word lists, and `matching` maps a user's name for someone to
 stored speakers.
 """

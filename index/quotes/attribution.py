@@ -1,6 +1,6 @@
 """Attribute each quotation span: find its cue (after it, before it, the sentence's subject),
 or inherit one (its multi-paragraph group, its paragraph, the previous sentence or paragraph).
-The cue patterns live in `cues`, the resolution of a cue's subject in `speakers`."""
+The cue patterns live in `cues`, the resolution of a cue's subject in `resolve`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from index.quotes.cues import (
 )
 from index.quotes.marks import _sentence_end, _sentence_start, _Span
 from index.quotes.names import _Registry
-from index.quotes.speakers import _pronoun_writer, _resolve
+from index.quotes.resolve import _pronoun_writer, _resolve
 from index.quotes.vocab import _VERB_RE
 
 

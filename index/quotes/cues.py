@@ -1,7 +1,7 @@
 """The patterns of attribution cues: "said X" / "X said" after a quote, "according to X",
 "X quoted Y as saying", "X's response was:", "X:", a sentence's subject and its verb, and the
 sentence that introduces a statement a following paragraph quotes. Only regexes: finding a
-quote's cue with them is `attribution`'s job, naming the cue's subject `speakers`'."""
+quote's cue with them is `attribution`'s job, naming the cue's subject `resolve`'."""
 
 from __future__ import annotations
 

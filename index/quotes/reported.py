@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from index.quotes.cues import _ACCORDING
 from index.quotes.marks import _sentence_end
 from index.quotes.names import _ROLE_NOUNS, _Registry
-from index.quotes.speakers import _resolve
+from index.quotes.resolve import _resolve
 from index.quotes.vocab import _ORG_WORDS, _TITLES
 
 # Verbs that introduce what was said (a clause follows), in the forms news uses.
