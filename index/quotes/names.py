@@ -88,8 +88,10 @@ def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
 def _is_org(tokens: list[str]) -> bool:
     if not tokens:
         return False
-    if any(_strip_possessive(t).lower().strip(".") in _ORG_WORDS for t in tokens):
-        return True
+    words = [_strip_possessive(t).lower().strip(".") for t in tokens]
+    if any(w in _ORG_WORDS or len(w) > 4 and w[-1] == "s" and w[:-1] in _ORG_WORDS
+           for w in words):
+        return True  # ... and their plurals: "Local Coordination Committees"
     return len(tokens) == 1 and (bool(re.fullmatch(r"[A-Z]{2,6}", tokens[0])) or
                                  tokens[0] in _DOTTED_ORGS)
 
@@ -114,9 +116,35 @@ _PLACE_HEADS = frozenset(_words(
 ))
 
 
+# Words that make a capitalised run a people, a nationality or a thing, never one person:
+# "Muslim Americans", "the Iraqi Navy", "Soviet Ukraine", "the Affordable Care Act".
+_GROUP_WORDS = frozenset(_words(
+    "american americans syrian syrians russian russians ukrainian ukrainians iraqi iraqis iranian "
+    "iranians israeli israelis palestinian palestinians turkish kurdish kurds soviet muslim "
+    "muslims jewish jews arab arabs islamic islamist sunni sunnis shiite shiites shia lebanese "
+    "saudi saudis chinese japanese korean koreans italian spanish mexican mexicans canadian "
+    "canadians european europeans african africans asian asians afghan pakistani egyptian "
+    "jordanian libyan yemeni qatari belarusian chechen hispanic hispanics latino latinos "
+    "democrats republicans citizens civilians terrorists rebels voters americas"
+))
+_THING_WORDS = frozenset(_words(
+    "rights act convention edition war tower prize amendment partnership reserve caucus summit "
+    "talks units institution programme navy images photograph photo text subscribe"
+))
+
+
+_OPENING_WORDS = frozenset(_words(
+    "neither nor either yet once maybe among already several often nonetheless conversely "
+    "overall two three four five six seven eight nine ten impeach follow source tags read"
+))
+
+
 def _is_person_name(tokens: list[str]) -> bool:
     if not tokens or len(tokens) > 4 or _is_org(tokens):
         return False
+    if any(_strip_possessive(t).lower().strip(".,") in _GROUP_WORDS | _THING_WORDS
+           or len(re.findall(r"[a-z][A-Z]", t)) >= 2 for t in tokens):
+        return False  # ... or page furniture run together: "FoleyFlagShareLikeReplyAni"
     if any(t.lower().strip(".,") in _PLACE_HEADS for t in tokens):
         return False
     if len(tokens) > 1 and sum(_strip_possessive(t).lower().strip(".,") in _PLACE_WORDS
@@ -193,8 +221,16 @@ class _Registry:
                 if toks and toks[-1].lower() not in _NOT_NAMES:
                     self._add_org(" ".join(toks), m.start())
         honoured: dict[str, int] = {}
+        lower = set(re.findall(r"\b[a-z][a-z’'-]*\b", masked))
         for m in _RUN_RE.finditer(masked):
             run = m.group()
+            if re.match(r"\s+more\b", masked[m.end() : m.end() + 8]) and run.endswith("Read"):
+                run = run[:-4].rstrip()  # the Guardian's "Read more" link after a headline
+            if not run:
+                continue
+            if masked[max(0, m.start() - 1) : m.start()] == "/" or \
+                    self._glued_opening(run.split(), m.start(), lower):
+                run = run.partition(" ")[2]  # "REX/Shutterstock Trudeau", "Neither Warren"
             if " " not in run and "\t" not in run:  # one word: only an acronym can count
                 word = _strip_possessive(run)
                 if re.fullmatch(r"[A-Z]{2,8}", word) or word in _DOTTED_ORGS:
@@ -208,6 +244,8 @@ class _Registry:
             toks = _split_owner(toks)[1]  # "Sanders’ California supporters"
             toks = toks[:-1] + [_strip_possessive(toks[-1])]
             title, name = _split_title(toks)
+            while not title and len(name) > 2 and name[0].lower() in _GROUP_WORDS:
+                name = name[1:]  # "Democrats Hillary Clinton, Bernie Sanders ..."
             start = m.start()
             at = masked.find(name[0], start) if name else start
             field = None if title else _field_and_name(name, masked[max(0, at - 30) : at])
@@ -234,6 +272,18 @@ class _Registry:
             if name not in surnames:
                 self._add_person(name, start, None)
         self._surname_mentions()
+
+    def _glued_opening(self, words: list[str], start: int, lower: set[str]) -> bool:
+        """A sentence's first word run together with the name after it ("Neither Warren nor
+        ...", "Six Gannett newspapers"): the article writes it in lower case, and capitalises
+        it nowhere mid-sentence."""
+        if not re.search(r"(?:^|[.!?:;]\s+|\n\s*)$", self.masked[max(0, start - 3) : start]):
+            return False
+        word, low = words[0], words[0].lower()
+        if any(w.lower().strip(".,") in _TITLES for w in words) or \
+                low in {"former", "then", "acting", "retired", "late", "outgoing"}:
+            return False  # "Former President Bill Clinton", "Vice President Joe Biden"
+        return (low in lower or low in _OPENING_WORDS) and not self._mid_sentence(word)
 
     def _place_before_name(self, toks: list[str], start: int) -> bool:
         """A place run together with the full name after it ("while in Kyiv Volodymyr Zelenskiy

@@ -57,7 +57,7 @@ _ORG_WORDS = frozenset(_words(
     "agency reuters ap afp tass sana ria interfax kremlin pentagon cabinet bureau board "
     "secretariat mission delegation embassy unicef unhcr who nato icrc isis isil daesh "
     "hezbollah hamas taliban fbi cia nsa msf gop dnc rnc cnn bbc nbc cbs abc fox "
-    "journal magazine tribune herald channel tv radio facebook twitter google"
+    "journal magazine tribune herald channel tv radio facebook twitter google programme navy society"
 ))
 _NOT_NAMES = frozenset(_words(
     "the a an this that these those his her its their our my your in on at for from by with to "

@@ -86,3 +86,36 @@ def test_gender_from_a_pronoun_opening_a_later_sentence() -> None:
             "Her remarks led Peter Gallo, the former president, to recall the war. He said: "
             "“Officials are accusing others of using hunger like a weapon, which is amazing.”")
     assert speaker_of(text, "hunger like a weapon") == "Peter Gallo"
+
+
+def _people(text: str) -> set[str]:
+    from index.quotes.marks import _find_spans, _mask
+    from index.quotes.names import _Registry
+    return set(_Registry(text, _mask(text, _find_spans(text))).people)
+
+
+def test_groups_and_demonyms_are_no_people() -> None:
+    text = ("Muslim Americans rallied in Dearborn. The United States sank the Iraqi Navy in 1991. "
+            "A famine in Soviet Ukraine killed millions. Jim Smith spoke.")
+    assert _people(text) == {"Jim Smith"}
+
+
+def test_thing_words_and_programmes_are_no_people() -> None:
+    text = ("Jim Smith praised the Affordable Care Act and the UN World Food Programme at the "
+            "Democratic National Convention.")
+    assert _people(text) == {"Jim Smith"}
+
+
+def test_sentence_initial_word_glued_to_a_name() -> None:
+    text = ("Elizabeth Warren and Hillary Clinton met in Boston. Neither Warren nor Clinton spoke "
+            "with reporters, neither did aides. Six Gannett newspapers endorsed Clinton, and six "
+            "others did not.")
+    assert _people(text) == {"Elizabeth Warren", "Hillary Clinton"}
+
+
+def test_photo_credit_and_read_more_run_into_a_name() -> None:
+    text = ("Justin Trudeau visited Kyiv. Photograph: EyePress News/REX/Shutterstock Trudeau also "
+            "spoke. UK expands sanctions against Russia and Belarus Read more\n\n"
+            "“We stand with Ukraine,” he said.")
+    assert _people(text) == {"Justin Trudeau"}
+    assert speaker_of(text, "We stand with") == "Justin Trudeau"
