@@ -23,7 +23,7 @@ from index.quotes.cues import (
 )
 from index.quotes.marks import _sentence_end, _sentence_start, _Span
 from index.quotes.names import _Registry
-from index.quotes.resolve import _pronoun_writer, _resolve
+from index.quotes.resolve import _DOCS, _pronoun_writer, _resolve, _resolve_document
 from index.quotes.vocab import _VERB_RE
 
 
@@ -190,6 +190,13 @@ def _finite(aux: str | None, verb: str) -> bool:
     return bool(re.fullmatch(r"[a-z]+(?:ed|s)", verb)) or bool(aux and _VERB_RE.fullmatch(verb))
 
 
+_DOC_SUBJECT = re.compile(  # a document opening the sentence, then any verb
+    rf"(?P<np>(?i:the|a|an|this|that|his|her|its|their)\s+(?:[\w’'-]+\s+){{0,3}}?"
+    rf"(?:{_DOCS}|ad|ads)(?:\s+(?:from|by)\s+[^,;:“”\"_]{{1,60}}?)?)\s+(?:also\s+)?"
+    r"(?!(?:is|was|has|had|does|needs|seems|appears)\b)(?P<verb>[a-z]+(?:ed|s)|saying|found|said|"
+    r"says)\b")
+
+
 def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
     """Embedded quote: the sentence's subject speaks ("Lavrov slammed X for “...”")."""
     clause = _LEAD_JUNK.sub("", before.lstrip())
@@ -197,6 +204,12 @@ def _attribute_subject(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
                     "", clause)
     clause = re.sub(r"^(?i:the|a|an)\s[^,;:“”\"_]{0,80},\s+(?=[A-Z])", "", clause)  # "The deputy
     # chair of Russia’s security council, Dmitry Medvedev, gloated": the name is the subject
+    doc = _DOC_SUBJECT.match(clause)
+    if doc:  # "The report found that “...”": the document's author if named, else the document
+        found = _resolve_document(doc.group("np"), s0 + before.find(doc.group("np")), reg)
+        if found:
+            _set(sp, *found, f"{doc.group('np')} {doc.group('verb')}")
+            return True
     m = _SUBJECT_VERB.match(clause)
     if not m or m.group("verb") in {"is", "was", "has", "as", "this", "us"} or \
             re.search(r"[’']s$", m.group(1)) or not _finite(m.group("aux"), m.group("verb")):

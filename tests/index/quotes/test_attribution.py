@@ -505,3 +505,13 @@ def test_pronoun_that_writes_is_the_author_of_the_writing_just_introduced() -> N
             "“Suggest Philippe talk to Josh or Eric about it,” she wrote.")
     [q] = extract_quotes(make(text))
     assert q.speaker == "Jennifer Palmieri"
+
+
+def test_document_subject_with_a_non_speech_verb() -> None:
+    from index.quotes import extract_quotes
+    from tests.index.quotes.helpers import make
+    text = ("Jim Smith runs the agency. The report found that “the agency failed to keep track "
+            "of the weapons it shipped.”")
+    article = make(text)
+    [q] = extract_quotes(article)
+    assert (q.speaker, q.role) == (None, "The report")
