@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHUNKER = "sentences-v1"
-EXTRACTOR = "quotes-v14"
+EXTRACTOR = "quotes-v15"
 
 
 @dataclass
