@@ -155,6 +155,8 @@ def _resolve(np: str, pos: int, reg: _Registry,
     head = _strip_possessive(words[-1].lower())
     if head in _NON_SPEAKERS:
         return None, desc, True
+    if head in {"source", "sources"} and not re.search(r"\b(?:close|familiar)\b", desc):
+        return None, desc, True  # "the (military) source said": unnamed, not the one named last
     if re.match(r"(?:the|this|that)\s", desc, re.I):
         ent = (reg.org_by_head(head, pos) if head in _ORG_WORDS
                else reg.by_description(desc, pos))

@@ -515,3 +515,9 @@ def test_document_subject_with_a_non_speech_verb() -> None:
     article = make(text)
     [q] = extract_quotes(article)
     assert (q.speaker, q.role) == (None, "The report")
+
+
+def test_an_unnamed_source_is_nobody_named_earlier() -> None:
+    text = ("Army units killed a leader nicknamed Abu Moussa on Monday.\n\n"
+            "“Dozens of terrorists were killed,” the source said.")
+    assert speaker_of(text, "Dozens of terrorists") is None
