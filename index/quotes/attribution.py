@@ -256,6 +256,9 @@ def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
             # a following quote lends its cue only when nothing but its own marks sits between
             nxt = after[0] if after and len(text[sp.mark_end : after[0].mark_start]) < 4 else None
             src = before[-1] if before else nxt
+            if src is not None and _opens_with_document(src.cue) and \
+                    _in_later_narrative(masked, paras[para_of[k]][0], src, sp):
+                continue  # "The video shows ... “...”. He held a sign saying “...”": the sign's
         if src is None:
             lo, _ = paras[para_of[k]]
             s0 = _sentence_start(masked, lo, sp.mark_start)
@@ -272,6 +275,27 @@ def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
                     src = _statement_cue(masked, paras[para_of[k] - 1], reg)
         if src is not None and (src.speaker or src.role):  # "..., a Clinton aide said. “...”"
             sp.speaker, sp.role, sp.cue = src.speaker, src.role, src.cue
+
+
+_DOC_CUE = re.compile(rf"(?:(?i:the|a|an|its|his|her|their|this|that)\s+)?(?:[\w’'-]+\s+){{0,2}}"
+                      rf"(?:{_DOCS})\b")  # the document in lower case: not "Bill Clinton said"
+_BACK_TO_DOC = re.compile(rf"(?:(?:And|But|Yet)\s+(?:it|its)|It|Its|(?:(?:And|But|Yet)\s+)?"
+                          rf"(?i:the|this|that)\s+(?:[\w-]+\s+)?"
+                          rf"(?:{_DOCS}|piece|editorial|op-ed|column|story))\b")
+
+
+def _opens_with_document(cue: str | None) -> bool:
+    """A cue whose subject is a document: "The video shows", "the report said"."""
+    return bool(cue and _DOC_CUE.match(cue))
+
+
+def _in_later_narrative(masked: str, lo: int, src: _Span, sp: _Span) -> bool:
+    """`sp` sits inside a later sentence than `src`, after words of its own that are not about
+    the document ("It", "The piece goes on to ..."); a quote opening its sentence continues the
+    words before."""
+    s0 = _sentence_start(masked, lo, sp.mark_start)
+    return s0 >= src.mark_end and bool(re.search(r"[A-Za-z]{2}", masked[s0 : sp.mark_start])) \
+        and not _BACK_TO_DOC.match(masked, s0)
 
 
 def _statement_cue(masked: str, para: tuple[int, int], reg: _Registry) -> _Span | None:

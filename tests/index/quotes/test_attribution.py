@@ -521,3 +521,18 @@ def test_an_unnamed_source_is_nobody_named_earlier() -> None:
     text = ("Army units killed a leader nicknamed Abu Moussa on Monday.\n\n"
             "“Dozens of terrorists were killed,” the source said.")
     assert speaker_of(text, "Dozens of terrorists") is None
+
+
+def test_a_document_cue_stays_out_of_a_later_sentence() -> None:
+    text = ("The video shows him doubting a contest while “every day children are dying” in "
+            "Ukraine. Last month he held up a sign saying “I am against the war” in court.")
+    assert speaker_of(text, "every day children") is None
+    found = [q for q in extract_quotes(make(text)) if "against the war" in q.text(make(text))]
+    assert not found or found[0].role is None
+
+
+def test_a_document_cue_reaches_a_later_sentence_about_it() -> None:
+    text = ("The report says the plan “went wrong from the very start” in March. The piece goes "
+            "on to list “a costly failure for taxpayers” among its findings.")
+    found = [q for q in extract_quotes(make(text)) if "costly failure" in q.text(make(text))]
+    assert found and found[0].role == "The report"
