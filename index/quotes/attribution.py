@@ -14,6 +14,7 @@ from index.quotes.cues import (
     _AFTER_VERB_LATE,
     _AFTER_VERB_NAME,
     _COLON_CUE,
+    _DASH_SIGNATURE,
     _LEAD_JUNK,
     _POSSESSIVE_CUE,
     _POSSESSIVE_PRONOUNS,
@@ -22,13 +23,15 @@ from index.quotes.cues import (
     _SUBJECT_VERB,
 )
 from index.quotes.marks import _sentence_end, _sentence_start, _Span
-from index.quotes.names import _Registry
+from index.quotes.names import _is_person_name, _Registry, _split_title, _tokens
 from index.quotes.resolve import _DOCS, _pronoun_writer, _resolve, _resolve_document
 from index.quotes.vocab import _VERB_RE
 
 
 def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
-    """'“...,” X said' / '“...,” said X' / '“...,” according to X'."""
+    """'“...,” X said' / '“...,” said X' / '“...,” according to X' / '“...” — X'."""
+    if _dash_signature(masked, sp, reg):
+        return True
     inner_end = masked[sp.end - 1]
     end = _sentence_end(masked, sp.mark_end, hi)
     after = masked[sp.mark_end : end]
@@ -53,6 +56,29 @@ def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
         return True
     m = re.match(r"[\s,—–-]*according to\b", after, re.I) and _ACCORDING.search(after)
     return bool(m) and _cue_from(sp, m, sp.mark_end, reg, m.group(0).strip(" ,"))
+
+
+def _dash_signature(masked: str, sp: _Span, reg: _Registry) -> bool:
+    """A quote opening its paragraph, signed after a dash at the paragraph's end (or alone on
+    the next line): "“...” ― Jane Doe", "“...” — Jane Doe, a nurse", "“...”\n\n- Sanders." Only
+    a person: "- Reuters." is a credit, not a speaker."""
+    if not re.search(r"(?:^|\n)\s*$", masked[max(0, sp.mark_start - 100) : sp.mark_start]):
+        return False
+    m = _DASH_SIGNATURE.match(masked, sp.mark_end)
+    if not m:
+        return False
+    name, _, rest = m.group("np").partition(",")
+    title, toks = _split_title(_tokens(name))
+    if not toks:
+        return False
+    ent = reg.person(" ".join(toks), m.start("np"))
+    if ent is None and not (len(toks) >= 2 and _is_person_name(toks)):
+        return False
+    rest = rest.strip()
+    role = rest if rest and not re.match(r"[a-z]+ing\b", rest) else " ".join(title) or None
+    _set(sp, ent.name if ent else " ".join(toks), role or (ent.role if ent else None),
+         m.group(0).strip())
+    return True
 
 
 def _speaker_verb_after(after: str, sp: _Span, reg: _Registry) -> bool:
@@ -273,6 +299,8 @@ def _inherit(text: str, masked: str, spans: list[_Span], para_of: list[int],
                     src = prev[-1]
                 elif not masked[sp.mark_end : paras[para_of[k]][1]].strip():
                     src = _statement_cue(masked, paras[para_of[k] - 1], reg)
+        if src is not None and src.cue and src.cue[0] in "—―–-":
+            continue  # a dash signature signs its own quote only (letters to the editor)
         if src is not None and (src.speaker or src.role):  # "..., a Clinton aide said. “...”"
             sp.speaker, sp.role, sp.cue = src.speaker, src.role, src.cue
 

@@ -76,3 +76,7 @@ _STATEMENT_RE = re.compile(
     r"their)\s+(?:[\w-]+\s+){0,2}?(?:statement|message|letter|note|tweet|post|memo|email|"
     r"e-mail)|said in (?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:statement|post|letter|email|e-mail|"
     r"message|tweet)|wrote|tweeted|posted|said|says|told|added|explained|recalled)\b")
+
+# A signature after a quote that ends its paragraph: "“...” — Jane Doe, a nurse" / "“...”\n\n- Sanders."
+_DASH_SIGNATURE = re.compile(r"(?:[ \t\xa0]*|[ \t\xa0]*\n\s*)(?:—|―|–|--?)[ \t\xa0]*"
+                             r"(?P<np>[A-Z][^\n“”\"]{1,80}?)\.?[ \t\xa0]*(?=\n|$)")

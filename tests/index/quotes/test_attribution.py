@@ -536,3 +536,15 @@ def test_a_document_cue_reaches_a_later_sentence_about_it() -> None:
             "on to list “a costly failure for taxpayers” among its findings.")
     found = [q for q in extract_quotes(make(text)) if "costly failure" in q.text(make(text))]
     assert found and found[0].role == "The report"
+
+
+def test_dash_signature_ends_the_paragraph() -> None:
+    text = ("Readers wrote to us.\n\n“He represents our greatest shame, and we know it.” ― Sonya "
+            "Herridge\n“As a young woman I would rather not see him win.” ― Francisco Herrero\n\n“We can build a wall around him instead.” — Steve Quinlan, a teacher\n\n"
+            "Bernie Sanders spoke.\n\n“The top 1 percent takes it all now.”\n\n- Sanders.\n\n"
+            "“He called him my friend in the rally.”\n\n- Reuters.")
+    assert speaker_of(text, "greatest shame") == "Sonya Herridge"
+    assert speaker_of(text, "wall around him") == "Steve Quinlan"
+    assert speaker_of(text, "As a young woman") != "Sonya Herridge"
+    assert speaker_of(text, "top 1 percent") == "Bernie Sanders"
+    assert speaker_of(text, "my friend") is None
