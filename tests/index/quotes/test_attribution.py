@@ -540,7 +540,8 @@ def test_a_document_cue_reaches_a_later_sentence_about_it() -> None:
 
 def test_dash_signature_ends_the_paragraph() -> None:
     text = ("Readers wrote to us.\n\n“He represents our greatest shame, and we know it.” ― Sonya "
-            "Herridge\n“As a young woman I would rather not see him win.” ― Francisco Herrero\n\n“We can build a wall around him instead.” — Steve Quinlan, a teacher\n\n"
+            "Herridge\n“As a young woman I would rather not see him win.” ― Francisco Herrero"
+            "\n\n“We can build a wall around him instead.” — Steve Quinlan, a teacher\n\n"
             "Bernie Sanders spoke.\n\n“The top 1 percent takes it all now.”\n\n- Sanders.\n\n"
             "“He called him my friend in the rally.”\n\n- Reuters.")
     assert speaker_of(text, "greatest shame") == "Sonya Herridge"
