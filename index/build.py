@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CHUNKER = "sentences-v1"
-EXTRACTOR = "quotes-v15"
+EXTRACTOR = "quotes-v16"
 
 
 @dataclass

@@ -23,9 +23,17 @@ from index.quotes.cues import (
     _SUBJECT_VERB,
 )
 from index.quotes.marks import _sentence_end, _sentence_start, _Span
-from index.quotes.names import _is_person_name, _Registry, _split_title, _tokens
+from index.quotes.names import (
+    _MEDIA,
+    _STATE,
+    _is_person_name,
+    _Registry,
+    _split_title,
+    _strip_possessive,
+    _tokens,
+)
 from index.quotes.resolve import _DOCS, _pronoun_writer, _resolve, _resolve_document
-from index.quotes.vocab import _VERB_RE
+from index.quotes.vocab import _NAME_TOKEN, _ORG_WORDS, _VERB_RE
 
 
 def _attribute_after(masked: str, sp: _Span, hi: int, reg: _Registry) -> bool:
@@ -350,3 +358,81 @@ def _cue_ending_at(masked: str, end: int, lo: int, reg: _Registry) -> _Span | No
 def _is_known(reg: _Registry, speaker: str | None) -> bool:
     """A person or organisation the article names, not a description."""
     return speaker in reg.people or speaker in reg.orgs
+
+
+# An organisation opening the sentence before a quote, saying something: "The United Nations
+# condemned the air strikes. “...” said Kevin Kennedy, Regional Humanitarian Coordinator".
+_ORG_STATEMENT = re.compile(
+    rf"(?:The\s+)?(?P<org>(?:{_NAME_TOKEN}[ \t]+){{0,6}}{_NAME_TOKEN})\s+"
+    r"(?:(?:has|have|had|also|on\s+\w+|again)\s+){0,2}"
+    r"(?:said|says|condemned|condemns|warned|warns|called|calls|urged|urges|announced|"
+    r"announces|stated|states|denounced|denounces|criticised|criticized|demanded|appealed|"
+    r"expressed|welcomed|voiced|issued|insisted|stressed|noted)\b")
+# Not an organisation a person speaks for when the article quotes them after it.
+_COUNTRIES = {"U.S.", "US", "USA", "U.S.A.", "United States", "UK", "U.K.", "United Kingdom"}
+
+
+def _affiliate(text: str, masked: str, spans: list[_Span], para_of: list[int],
+               paras: list[tuple[int, int]], reg: _Registry) -> None:
+    """A person quoted right after a sentence, in the same paragraph, whose subject is an
+    organisation the article names saying something ("The United Nations condemned ...") and
+    whose role names no organisation, speaks for it: the role gets its name after a comma
+    ("Regional Humanitarian Coordinator for the Syria Crisis, United Nations"), and so do the
+    role-less quotes of the same person in the article ("“It must stop,” he added")."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for sp, p in zip(spans, para_of, strict=True):
+        if not (sp.direct and sp.role and sp.speaker in reg.people) or _names_org(sp.role, reg):
+            continue
+        lo, _ = paras[p]
+        s0 = _sentence_start(masked, lo, sp.mark_start)
+        if s0 <= lo:
+            continue
+        p0 = _sentence_start(masked, lo, s0 - 1)
+        prev = text[p0:s0]
+        if re.search(r"[“”\"]", prev):
+            continue
+        m = _ORG_STATEMENT.match(masked, p0, s0)
+        if not m:
+            continue
+        org = _known_org(m.group("org"), reg)
+        if org is None or org in _COUNTRIES or {w.lower() for w in org.split()} & _MEDIA:
+            continue
+        found.setdefault(sp.speaker, set()).add((sp.role, org))
+    for sp in spans:
+        pairs = found.get(sp.speaker or "", set())
+        if len({org for _, org in pairs}) != 1:
+            continue  # one organisation only
+        org = next(iter(pairs))[1]
+        if sp.role is None or sp.role in {r for r, _ in pairs}:  # "..., he added": the same person
+            sp.role = f"{sp.role}, {org}" if sp.role else org
+
+
+def _names_org(role: str | None, reg: _Registry) -> bool:
+    """Does a role name an organisation ("UN spokesman", "the ICRC's director", "head of
+    the Syrian Observatory")?"""
+    if not role:
+        return False
+    words = {_strip_possessive(w).lower().strip(".,") for w in role.split()}
+    if words & (_ORG_WORDS | _STATE | _MEDIA) or re.search(r"\w(?:’s|'s|s’|s')(?!\w)", role):
+        return True
+    return any(re.search(rf"(?<![\w-]){re.escape(o)}s?(?![\w-])", role) or
+               re.search(rf"(?<![\w-]){re.escape(o.split()[-1])}s(?![\w-])", role)
+               for o in reg.orgs)  # "the Observatorys head": an apostrophe lost
+
+
+def _known_org(name: str, reg: _Registry) -> str | None:
+    """The registry's organisation a sentence's subject names: itself, or the one full name
+    it shortens ("the British-based Observatory" for the Syrian Observatory for Human Rights)."""
+    name = re.sub(r"^[\w.-]+-based\s+", "", name)
+    if name in reg.orgs:
+        return name
+    words = name.split()
+    if not {w.lower() for w in words} & _ORG_WORDS or \
+            any(w in p.split() for p in reg.people for w in words):
+        return None  # "Clinton" is no short form of the Clinton Foundation
+    longer = {o for o in reg.orgs if len(o.split()) > len(words) and
+              re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", o)}
+    if len(longer) == 1:
+        return longer.pop()
+    full = [o for o in longer if not any(o != x and o in x for x in longer)]
+    return full[0] if len(full) == 1 else None

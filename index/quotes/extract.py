@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.articles import Article
-from index.quotes.attribution import _attribute_after, _attribute_before, _inherit
+from index.quotes.attribution import _affiliate, _attribute_after, _attribute_before, _inherit
 from index.quotes.marks import _find_spans, _mask, _paragraphs, _Span
 from index.quotes.names import _Registry
 from index.quotes.reported import reported_statements
@@ -68,6 +68,7 @@ def _extract(article: Article, reported: bool) -> list[Quote]:
         _attribute_after(masked, sp, hi, reg) or _attribute_before(masked, sp, lo, reg)
         reg.note_speaker(sp.speaker, sp.mark_end)
     _inherit(text, masked, spans, para_of, paras, reg)
+    _affiliate(text, masked, spans, para_of, paras, reg)
     out = []
     for sp in spans:
         spoken = bool(sp.direct and sp.cue and _VERB_RE.search(sp.cue))

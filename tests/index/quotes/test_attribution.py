@@ -292,3 +292,39 @@ def test_dash_signature_ends_the_paragraph() -> None:
     assert speaker_of(text, "As a young woman") != "Sonya Herridge"
     assert speaker_of(text, "top 1 percent") == "Bernie Sanders"
     assert speaker_of(text, "my friend") is None
+
+
+# --- an official quoted after their organisation's statement --------------------------------
+
+_AFFILIATED = (
+    "Shelling hit a clinic in Marbek on Tuesday, killing four people. The World Food Programme "
+    "condemned the attack and called for safe access for aid convoys. “Nobody who delivers "
+    "food should have to fear for their life,” said Anna Petrov, the regional emergency "
+    "coordinator. “This must stop,” she added.\n\n"
+    "“We heard the planes first,” said Omar Haddad, a local teacher, at the market.")
+
+
+def _role_of(text: str, fragment: str) -> str | None:
+    article = make(text)
+    [q] = [q for q in extract_quotes(article) if fragment in q.text(article)]
+    return q.role
+
+
+def test_an_official_after_the_organisations_statement_speaks_for_it() -> None:
+    assert _role_of(_AFFILIATED, "Nobody who delivers") == \
+        "the regional emergency coordinator, World Food Programme"
+    assert _role_of(_AFFILIATED, "This must stop") == "World Food Programme"  # the same person
+    assert _role_of(_AFFILIATED, "heard the planes") == "a local teacher"  # another paragraph
+
+
+def test_no_affiliation_from_a_country_a_person_or_a_role_naming_its_own_body() -> None:
+    base = ("{subject} condemned the attack on the clinic in Marbek. “Nobody should fear for "
+            "their life,” said Anna Petrov, {role}.")
+    for subject, role in [("The U.S.", "the regional emergency coordinator"),
+                          ("Oleg Sidorov", "the regional emergency coordinator"),
+                          ("The World Food Programme", "the UNICEF regional coordinator"),
+                          ("The World Food Programme", "the agency's regional coordinator")]:
+        assert _role_of(base.format(subject=subject, role=role), "Nobody should") == role, subject
+    text = ("The World Food Programme said aid was blocked. The shelling went on all night. "
+            "“Nobody should fear for their life,” said Anna Petrov, a regional coordinator.")
+    assert _role_of(text, "Nobody should") == "a regional coordinator"  # not the sentence before

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from index.articles import Article
-from index.quotes import Quote, speaker_matches
-from tests.index.quotes.helpers import seed_quote
+from index.quotes import Quote, extract_quotes, speaker_matches
+from tests.index.quotes.helpers import make, seed_quote
 
 
 def test_speaker_matches_seed(seed: tuple[Article, list[Quote]]) -> None:
@@ -36,4 +36,16 @@ def test_speaker_matches_un() -> None:
     q = Quote("x", 0, 1, "United Nations", None, "the United Nations said")
     assert speaker_matches("UN", q) and speaker_matches("U.N.", q)
     assert speaker_matches("the United Nations", q)
+    assert not speaker_matches("NATO", q)
+
+
+def test_speaker_matches_an_official_of_the_organisation_before_the_quote() -> None:
+    text = ("The United Nations condemned the air strikes on the hospital in Kafr Takharim. “It "
+            "is completely unacceptable that hospitals are bombed,” said Kevin Kennedy, Regional "
+            "Humanitarian Coordinator for the Syria Crisis.")
+    [q] = extract_quotes(make(text))
+    assert q.speaker == "Kevin Kennedy"
+    assert q.role == "Regional Humanitarian Coordinator for the Syria Crisis, United Nations"
+    for query in ("the UN", "UN", "U.N.", "the United Nations", "Kevin Kennedy"):
+        assert speaker_matches(query, q), query
     assert not speaker_matches("NATO", q)

@@ -135,7 +135,8 @@ def test_fakes_name_run_into_its_title() -> None:
             "the Syria Crisis. \"It must stop now\" he added.")
     found = extract_quotes(make(text))
     assert [q.speaker for q in found] == ["Kevin Kennedy", "Kevin Kennedy"]
-    assert found[0].role == "Regional Humanitarian Coordinator for the Syria Crisis"
+    # the sentence before names whom he speaks for (test_attribution: affiliation)
+    assert found[0].role == "Regional Humanitarian Coordinator for the Syria Crisis, United Nations"
 
 
 def test_nationality_and_title_run_is_not_a_name() -> None:
