@@ -78,8 +78,7 @@ def build_synthetic(source: Path, index_dir: Path, size: int, index_type: str | 
                    "text_hash || ?, reported FROM src.quotes WHERE article_row <= ? ORDER BY id",
                    (c * n_articles, tag, last_row))
     db.commit()
-    store.save_chunk_table(partial, db.execute(
-        "SELECT article_row, start, end FROM chunks ORDER BY id").fetchall())
+    store.save_chunk_table(partial, store.chunk_table_from_db(db))
     counts = {k: db.execute(f"SELECT count(*) FROM {k}").fetchone()[0]
               for k in ("articles", "chunks", "quotes")}
     db.execute("DETACH DATABASE src")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from bot.render import fmt_date, group_by_speaker, source_label
+from bot.render import fmt_date, group_by_speaker, source_label, speaker_key
 from bot.schema import Answer, ArticleRef, DateMention
 from index.config import IndexSettings
 from index.embed import ModelError
@@ -37,10 +37,10 @@ def render_text(answer: Answer, width: int = 88) -> str:
     lines: list[str] = []
     if answer.message:
         lines.append(answer.message)
-    source: str | None = None
+    group: str | None = None
     for quote in group_by_speaker(answer.quotes):  # the same grouping as in Telegram
-        if source_label(quote) != source:
-            source = source_label(quote)
+        if speaker_key(quote) != group:
+            group = speaker_key(quote)
             role = f" ({quote.speaker_role})" if quote.speaker and quote.speaker_role else ""
             lines += ["", source_label(quote) + role + ":"]
         lines += wrap.wrap(f"“{quote.text}”" if quote.form == "quote" else

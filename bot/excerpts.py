@@ -4,15 +4,15 @@ reported speech. Every text is a slice of the stored article, the article's mark
 
 from __future__ import annotations
 
-from typing import Literal
-
+from bot.schema import QuoteForm
 from index.chunks import paragraph_spans, sentence_spans
 from index.search import Hit, QuoteRecord, SearchIndex
 
 FULL_QUOTE_WORDS = 8  # a quote this long is not a fragment
-
-
 WINDOW_CHUNKS = 3  # a passage: its hit plus up to two retrieved neighbours (~240 words)
+RUN_GAP = 300  # characters between two quotes of one speaker shown as one ("...," he said. "...")
+RUN_CHARS = 800  # a run of quotes shown as one item stays this short
+SENTENCE_CHARS = 400  # a fragment is shown in its sentence when the sentence is this short
 
 
 def windows(index: SearchIndex, hits: list[Hit]) -> list[tuple[int, int]]:
@@ -28,9 +28,8 @@ def windows(index: SearchIndex, hits: list[Hit]) -> list[tuple[int, int]]:
             continue
         row = index.chunk_article[first]
         while last - first + 1 < WINDOW_CHUNKS:
-            sides = [c for c in (first - 1, last + 1)
-                     if c in rank and c not in used and 0 <= c < len(index.chunk_article)
-                     and index.chunk_article[c] == row]
+            sides = [c for c in (first - 1, last + 1)  # retrieved, so a valid chunk id
+                     if c in rank and c not in used and index.chunk_article[c] == row]
             if not sides:
                 break
             best = min(sides, key=rank.__getitem__)
@@ -38,12 +37,6 @@ def windows(index: SearchIndex, hits: list[Hit]) -> list[tuple[int, int]]:
         used.update(range(first, last + 1))
         windows.append((first, last))
     return windows
-
-
-RUN_GAP = 300  # characters between two quotes of one speaker shown as one ("...," he said. "...")
-
-
-RUN_CHARS = 800  # a run of quotes shown as one item stays this short
 
 
 def quotes_by_article(index: SearchIndex, records: list[QuoteRecord]) -> dict[int, list[QuoteRecord]]:
@@ -56,8 +49,8 @@ def quotes_by_article(index: SearchIndex, records: list[QuoteRecord]) -> dict[in
     return found
 
 
-def statement_run(index: SearchIndex, record: QuoteRecord, article_quotes: list[QuoteRecord]
-         ) -> list[QuoteRecord]:
+def statement_run(index: SearchIndex, record: QuoteRecord,
+                  article_quotes: list[QuoteRecord]) -> list[QuoteRecord]:
     """The quote with the same speaker's quotes right before and after it in one paragraph:
     split by an attribution ("...," Novikov said. "...") they are one statement to a reader."""
     at = next((i for i, r in enumerate(article_quotes) if r.id == record.id), None)
@@ -82,10 +75,7 @@ def statement_run(index: SearchIndex, record: QuoteRecord, article_quotes: list[
     return run
 
 
-Form = Literal["quote", "statement", "reported"]
-
-
-def shown(index: SearchIndex, record: QuoteRecord, run: list[QuoteRecord]) -> tuple[str, Form]:
+def shown(index: SearchIndex, record: QuoteRecord, run: list[QuoteRecord]) -> tuple[str, QuoteForm]:
     """What the reader sees of a quote record, and how (see `QuoteItem.form`)."""
     if record.quote.reported:
         return run_text(index, [record]), "reported"
@@ -97,9 +87,6 @@ def shown(index: SearchIndex, record: QuoteRecord, run: list[QuoteRecord]) -> tu
         if sentence is not None:
             return sentence, "statement"
     return text, "quote"
-
-
-SENTENCE_CHARS = 400  # a fragment is shown in its sentence when the sentence is this short
 
 
 def in_sentence(index: SearchIndex, record: QuoteRecord) -> str | None:

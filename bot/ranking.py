@@ -14,31 +14,22 @@ from index.quotes import Quote
 from index.search import Hit, Mode, QuoteRecord, SearchIndex
 
 PER_SPEAKER = 3  # quotes per speaker in "who said what", so several voices fit on a screen
-
 CONTEXT = 250  # characters either side of a quote read with it (its lead-in, its attribution)
-
-
 # A quote's score: its chunk's cosine to the question, plus how much of the question's weight
 # (IDF) its own words and its surrounding sentence carry, plus a prior against fragments.
 W_QUOTE, W_CONTEXT, W_LENGTH = 0.30, 0.15, 0.10
-
-
 W_UNATTRIBUTED = 0.15  # dev set, first five: 83.1% as a strict tier, 87.3 / 85.5% at 0.1 / 0.2
+RERANK_DEPTH = 15  # passages reordered by their word coverage
+W_PASSAGE = 0.2  # 0.15-0.3 measure alike on the dev set (first item 61.6% vs 60.5% without)
+W_LEDE = 0.1  # dev set, first item: 69.8% without, 72-74% for 0.08-0.15, 70.9% at 0.05 and 0.2
+QUOTING_BONUS = 0.3  # passages quoting someone named like the speaker rank this much higher
+_QUOTATION = re.compile(r"[“\"][^“”\"\n]{20,}?[”\"]")  # a quoted phrase of a few words
 
 
 @dataclass
 class Scored:
     record: QuoteRecord
     score: float
-
-
-W_PASSAGE = 0.2  # 0.15-0.3 measure alike on the dev set (first item 61.6% vs 60.5% without)
-
-
-RERANK_DEPTH = 15
-
-
-W_LEDE = 0.1  # dev set, first item: 69.8% without, 72-74% for 0.08-0.15, 70.9% at 0.05 and 0.2
 
 
 def by_coverage(index: SearchIndex, hits: list[Hit], topic: str, mode: Mode) -> list[Hit]:
@@ -80,12 +71,6 @@ def quote_scores(index: SearchIndex, records: list[QuoteRecord], semantic: np.nd
     cover = lambda words: sum(w for t, w in weights.items() if t in words) / total  # noqa: E731
     return (semantic + W_QUOTE * np.array([cover(w) for w in own])
             + W_CONTEXT * np.array([cover(w) for w in around]) + W_LENGTH * length)
-
-
-_QUOTATION = re.compile(r"[“\"][^“”\"\n]{20,}?[”\"]")  # a quoted phrase of a few words
-
-
-QUOTING_BONUS = 0.3  # passages quoting someone named like the speaker rank this much higher
 
 
 def quoting_first(index: SearchIndex, hits: list[Hit], speaker: str) -> list[Hit]:

@@ -190,7 +190,8 @@ def _item_blocks(
     return blocks
 
 
-def _speaker_key(quote: QuoteItem) -> str:
+def speaker_key(quote: QuoteItem) -> str:
+    """What groups quotes under one header, in Telegram and the terminal alike."""
     return (quote.speaker or quote.speaker_role or "").strip().casefold()
 
 
@@ -198,7 +199,7 @@ def group_by_speaker(quotes: list[QuoteItem]) -> list[QuoteItem]:
     """Quotes of one speaker together, speakers in order of their best (first) quote."""
     groups: OrderedDict[str, list[QuoteItem]] = OrderedDict()
     for q in quotes:
-        groups.setdefault(_speaker_key(q), []).append(q)
+        groups.setdefault(speaker_key(q), []).append(q)
     return [q for group in groups.values() for q in group]
 
 
@@ -207,7 +208,7 @@ def answer_blocks(answer: Answer) -> list[Block]:
         blocks: list[Block] = []
         headers: dict[str, str] = {}
         for q in group_by_speaker(answer.quotes):
-            header = headers.setdefault(_speaker_key(q), speaker_line(q))  # the group's first (best) quote
+            header = headers.setdefault(speaker_key(q), speaker_line(q))  # the group's first (best) quote
             lead = REPORTED_LEAD if q.form == "reported" else ""
             blocks += _item_blocks(header, q.text, q.article, q.also_in, q.dates, lead)
         for p in answer.passages:  # what the articles report around the quotes

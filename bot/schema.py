@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, field_serializer
 
 Kind = Literal["quotes", "passages", "none"]
+QuoteForm = Literal["quote", "statement", "reported"]  # see QuoteItem.form
 
 
 class _Model(BaseModel):
@@ -45,7 +46,7 @@ class QuoteItem(_Model):
     # article's own words around them, its marks included (a few quoted words in their
     # sentence, or a quote continued after "he said"); "reported": a sentence reporting what
     # they said, never shown as a quotation.
-    form: Literal["quote", "statement", "reported"] = "quote"
+    form: QuoteForm = "quote"
     score: float
     article: ArticleRef
     also_in: list[ArticleRef] = []  # other articles carrying the same quote

@@ -355,7 +355,7 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
         index_type=dense.index_type,
         corpus_fingerprint=fingerprint,
         counts={"articles": len(articles), "chunks": len(all_chunks),
-                "quotes": len(quote_rows) - reported, "reported": reported},
+                "quotes": report.quotes, "reported": report.reported},
     )
 
 

@@ -186,7 +186,7 @@ class SearchIndex:
 
         return _remembered(self._speaker_cache, query.lower(), match, limit=1024)
 
-    def quotes_by_speakers(self, pairs: list[tuple[str | None, str | None]],
+    def quotes_by_speakers(self, pairs: list[Pair],
                            article_rows: list[int] | None = None) -> list[QuoteRecord]:
         """The quotes of these (speaker, role) pairs, in `article_rows` only if given (read by
         article: a few hundred rows however prolific the speaker), else all of them in one

@@ -50,12 +50,11 @@ class SpeakerTable:
 
     def candidates(self, hints: NameHints) -> list[Pair]:
         """The pairs that pass `hints`, in table order."""
-        if not (hints.words or hints.acronyms):
-            return list(self.pairs)
-        if "" in hints.words or "" in hints.acronyms:
+        needles = (*hints.words, *hints.acronyms)
+        if not needles or "" in needles:
             return list(self.pairs)
         found = np.zeros(len(self.pairs), dtype=bool)
-        for needle in (*hints.words, *hints.acronyms):
+        for needle in needles:
             at = self._blob.find(needle)
             while at >= 0:
                 i = bisect.bisect_right(self._starts, at) - 1

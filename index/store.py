@@ -155,6 +155,11 @@ def load_chunk_table(generation: Path, db: sqlite3.Connection) -> np.ndarray:
     """(article row, start, end) by chunk id; from SQLite for generations built before."""
     if (generation / CHUNK_TABLE).exists():
         return np.load(generation / CHUNK_TABLE)
+    return chunk_table_from_db(db)
+
+
+def chunk_table_from_db(db: sqlite3.Connection) -> np.ndarray:
+    """The chunks table read row by row: what `chunks.npy` saves doing at every start."""
     rows = db.execute("SELECT article_row, start, end FROM chunks ORDER BY id").fetchall()
     return np.array(rows, dtype=np.int64).reshape(-1, 3)
 
@@ -181,9 +186,11 @@ def verify_files(generation: Path, manifest: Manifest, index_dir: Path) -> None:
             raise IndexDamaged(
                 f"index file {path} is damaged (checksum differs from the manifest). "
                 f"Rebuild: {rebuild_hint(index_dir)}")
-    try:
+    if stamps is None:
+        return
+    try:  # the stamps from before hashing: a file changed meanwhile is hashed again next time
         tmp = generation / (VERIFIED + ".tmp")
-        tmp.write_text(json.dumps(_stamps(generation, manifest)))
+        tmp.write_text(json.dumps(stamps))
         os.replace(tmp, generation / VERIFIED)
     except OSError:
         pass
