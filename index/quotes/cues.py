@@ -12,7 +12,7 @@ from index.quotes.vocab import _NAME_TOKEN, _VERBS
 _ADVS = (
     "also|then|later|further|once|recently|previously|again|simply|quickly|flatly|repeatedly|"
     "earlier|had|has|have|would|will|has also|had also|publicly|privately|bluntly|reportedly|"
-    "told reporters|added that|previously|once|famously|angrily|still|even|often|"
+    "told reporters|added that|famously|angrily|still|even|often|"
 )
 
 

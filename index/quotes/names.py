@@ -195,7 +195,6 @@ class _Registry:
     """The article's people and organisations, found once, outside quotes."""
 
     def __init__(self, text: str, masked: str) -> None:
-        self.text = text
         self.masked = masked
         self.people: dict[str, _Entity] = {}
         self.orgs: dict[str, _Entity] = {}
@@ -488,10 +487,6 @@ class _Registry:
         """(position, "m"/"f") of each he/she/his/her opening a sentence."""
         return [(m.start(1), "m" if m.group(1) in {"He", "His"} else "f")
                 for m in re.finditer(r"(?:^|[.!?]\s+|\n\s*)(He|She|His|Her)\b", self.masked)]
-
-    def _introduced(self, lo: int, hi: int) -> bool:
-        """Whether someone is named for the first time between `lo` and `hi`."""
-        return any(lo < min(e.mentions) < hi for e in self.people.values() if e.mentions)
 
     def _last_person(self, pos: int) -> _Entity | None:
         """The person mentioned last before `pos`, within a few sentences."""
