@@ -163,13 +163,16 @@ def _possessive_cue(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
     return False
 
 
+_TRAILING_ADV = re.compile(rf"\s+(?:{_ADVS})\s*$")
+
+
 def _speaker_verb_before(before: str, s0: int, sp: _Span, reg: _Registry) -> bool:
     """'X said “...”', 'X told reporters that “...”', 'Said Lavrov: “...”': the last speaking
     verb before the quote whose clause resolves."""
     for vm in reversed(list(_VERB_RE.finditer(before))):
         if re.search(r"\bso-?$", before[: vm.start()].rstrip()):
             continue  # "so-called", "so said"; not "also said"
-        head = re.sub(rf"\s+(?:{_ADVS})\s*$", "", before[: vm.start()])
+        head = _TRAILING_ADV.sub("", before[: vm.start()])
         if re.search(r"\b(?:is|are|was|were|be|been|being)\s*$", head):
             if _passive_agent_cue(before, vm, s0, sp, reg):
                 return True

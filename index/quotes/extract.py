@@ -72,10 +72,9 @@ def _extract(article: Article, reported: bool) -> list[Quote]:
     out = []
     for sp in spans:
         spoken = bool(sp.direct and sp.cue and _VERB_RE.search(sp.cue))
-        titled = _is_fragment(text, sp) and len(text[sp.start : sp.end].split()) > 2
-        if _is_fragment(text, sp) and (not spoken or titled):
-            continue
         n_words = len(text[sp.start : sp.end].split())
+        if _is_fragment(text, sp) and (not spoken or n_words > 2):  # a title even when cued
+            continue
         if n_words <= 2 and not (sp.speaker and spoken):
             continue
         if n_words == 3 and not sp.speaker and text[sp.end - 1] not in ".!?,":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 
 from index.quotes.marks import _paragraphs
 from index.quotes.vocab import (
@@ -117,6 +118,9 @@ _PLACE_MARKERS = frozenset(_words(
 ))
 
 
+_PLACE_OR_MARKER = _PLACE_WORDS | _PLACE_MARKERS
+
+
 _PLACE_HEADS = frozenset(_words(
     "county city street avenue road river sea valley mountain mountains gulf bay lake park "
     "square hall hill beach coast island province region district oblast airport base"
@@ -146,24 +150,25 @@ _OPENING_WORDS = frozenset(_words(
 ))
 
 
+_NOT_ONE_PERSON = _GROUP_WORDS | _THING_WORDS
+_PARTICLES = frozenset(_words("al bin ibn de del da van von der la le el abu"))
+
+
 def _is_person_name(tokens: list[str]) -> bool:
     if not tokens or len(tokens) > 4 or _is_org(tokens):
         return False
-    if any(_strip_possessive(t).lower().strip(".,") in _GROUP_WORDS | _THING_WORDS
+    if any(_strip_possessive(t).lower().strip(".,") in _NOT_ONE_PERSON
            or len(re.findall(r"[a-z][A-Z]", t)) >= 2 for t in tokens):
         return False  # ... or page furniture run together: "FoleyFlagShareLikeReplyAni"
     if any(t.lower().strip(".,") in _PLACE_HEADS for t in tokens):
         return False
-    if len(tokens) > 1 and sum(_strip_possessive(t).lower().strip(".,") in _PLACE_WORDS
-                               for t in tokens) >= 1 \
-            and tokens[0].lower() in _PLACE_WORDS:
+    if len(tokens) > 1 and tokens[0].lower() in _PLACE_WORDS and \
+            any(_strip_possessive(t).lower().strip(".,") in _PLACE_WORDS for t in tokens):
         return False
     if any(t.lower().strip(".,") in _NOT_NAMES for t in tokens
            if not re.fullmatch(r"[A-Z]\.", t)):  # "Michael A. McFaul": an initial, not "a"
         return False
-    return all(re.match(r"[A-Z]", t) for t in tokens if t.lower() not in
-               {"al", "bin", "ibn", "de", "del", "da", "van", "von", "der", "la", "le", "el",
-                "abu"})
+    return all(re.match(r"[A-Z]", t) for t in tokens if t.lower() not in _PARTICLES)
 
 
 def _acronym(name: str) -> str:
@@ -183,12 +188,19 @@ _SUBJECT_RE = re.compile(
     rf"(?:[^,.;_]|\.(?=,)){{0,100}})"
     rf"{{1,3}},)?\s+(?!(?:and|or|of|in|on|at|to|for|from|with|by|the|a|an)\b)[a-z]"
 )
+_WORD_THEN_VERB = re.compile(rf"[\w’']*\s+(?:{_VERBS})\b")  # "Leith told"
+_THEN_VERB = re.compile(rf"\s+(?:{_VERBS}|[a-z]+ed|has|had|is|was|will|would)\b")
 _SPEAKING_VERB_RE = re.compile(r"\b(?:said|says|told|tells|added|adds|insisted|warned|stressed)\b")
 _SPEAKING_NAME_RE = re.compile(  # searched right before a _SPEAKING_VERB_RE hit
     rf"(?<![\w’'.-])(?<!\bfor )(?<!\bof )(?<!\band )"
     rf"((?:{_NAME_TOKEN}[ \t]+){{0,3}}{_NAME_TOKEN})[ \t]+(?:(?:also|then|later|"
     rf"again|has|had)[ \t]+)?$"
 )
+
+
+# First words of an "X of Y" run that make it an organisation ("International Committee of ...").
+_ORG_LEADS = _ORG_WORDS | frozenset(_words("international national united world human syrian "
+                                           "russian"))
 
 
 class _Registry:
@@ -221,8 +233,7 @@ class _Registry:
         masked = self.masked
         for m in _ORG_OF_RE.finditer(masked):
             toks = _tokens(m.group())
-            if toks and toks[0].lower() in _ORG_WORDS | {"international", "national", "united",
-                                                         "world", "human", "syrian", "russian"}:
+            if toks and toks[0].lower() in _ORG_LEADS:
                 self._add_org(" ".join(toks), m.start())
             elif _is_org(toks[:-1]) or any(t.lower() in _ORG_WORDS for t in toks):
                 head = toks[0]
@@ -351,14 +362,14 @@ class _Registry:
         single = {r for _, _, r in self._place_runs if " " not in r and "\t" not in r}
 
         def known(word: str) -> bool:
-            if word.endswith("s") and word[:-1] in single | {"Syria"}:
+            if word.endswith("s") and (word[:-1] in single or word[:-1] == "Syria"):
                 word = word[:-1]  # FA-KES lost its apostrophes: "Syrias Aleppo"
-            return word.lower() in _PLACE_WORDS | _PLACE_MARKERS or word in single
+            return word.lower() in _PLACE_OR_MARKER or word in single
 
         if not toks or all(known(t) for t in toks):
             return bool(toks)
         last = self._words.get(toks[-1], [])
-        if any(re.match(rf"[\w’']*\s+(?:{_VERBS})\b", self.masked[p : p + 40]) for p in last):
+        if any(_WORD_THEN_VERB.match(self.masked, p, p + 40) for p in last):
             return False  # "in Aleppo Ibrahim Abu Leith told reporters": a speaker
         if last and all(any(lo <= p < hi for lo, hi, _ in self._place_runs) for p in last):
             return True
@@ -473,7 +484,7 @@ class _Registry:
                 lo = max(0, p - 5)
                 for m in _PRONOUN_GENDER.finditer(self.masked[lo : p + 160].lower()):
                     seen[lo + m.start()] = "m" if m.group(1) else "f"
-            for q, g in self._opening_pronouns():  # "Her remarks led ...": the one named last
+            for q, g in self._opening_pronouns:  # "Her remarks led ...": the one named last
                 if q not in seen and self._last_person(q) is ent:
                     seen[q] = g
             male = sum(g == "m" for g in seen.values())
@@ -483,8 +494,9 @@ class _Registry:
                           self._honorific_gender(ent.name.split()[-1]))
         return ent.gender
 
+    @cached_property
     def _opening_pronouns(self) -> list[tuple[int, str]]:
-        """(position, "m"/"f") of each he/she/his/her opening a sentence."""
+        """(position, "m"/"f") of each he/she/his/her opening a sentence (once per article)."""
         return [(m.start(1), "m" if m.group(1) in {"He", "His"} else "f")
                 for m in re.finditer(r"(?:^|[.!?]\s+|\n\s*)(He|She|His|Her)\b", self.masked)]
 
@@ -533,8 +545,7 @@ class _Registry:
             if ent is None and end is not None and len(name) == 1 and \
                     not self._is_place(name[0]) and self._mid_sentence(name[0]) and \
                     not re.search(r"(?:ing|ly|ed)$", name[0]) and \
-                    re.match(rf"\s+(?:{_VERBS}|[a-z]+ed|has|had|is|was|will|would)\b",
-                             self.masked[end : end + 30]):
+                    _THEN_VERB.match(self.masked, end, end + 30):
                 ent = self.people.setdefault(name[0], _Entity(name[0], "person"))
                 ent.mentions.append(start)
             if ent:
@@ -655,14 +666,13 @@ class _Registry:
         if want and self.gender(ent) not in (want, None):
             return None
         desc_words = set(_content_words(desc))
-        known = {w for other in self.people.values() for role in other.roles
-                 for w in _content_words(role) if _same_person(other.name, ent.name)}
+        same = [other for other in self.people.values() if _same_person(other.name, ent.name)]
+        known = {w for other in same for role in other.roles for w in _content_words(role)}
         if (desc_words & _REPUBLICAN and known & _DEMOCRAT and not known & _REPUBLICAN) or \
                 (desc_words & _DEMOCRAT and known & _REPUBLICAN and not known & _DEMOCRAT):
             return None
         places = {w.lower() for w in desc.split()[1:] if w[:1].isupper()} - _PARTY_WORDS
-        held_places = {w.lower().strip(",.") for other in self.people.values()
-                       if _same_person(other.name, ent.name) for role in other.roles
+        held_places = {w.lower().strip(",.") for other in same for role in other.roles
                        for w in role.split() if w[:1].isupper()} - _TITLES - _PARTY_WORDS
         if places and held_places and not places & held_places:
             return None  # "the Vermont senator" is not the "New York senator"
@@ -680,18 +690,23 @@ class _Registry:
     def _unnamed_between(self, head: str, lo: int, hi: int) -> bool:
         """An unnamed one of the kind came up after the candidate: "A Republican committee aide
         blasted ...", "Mexican officials ..." (an appositive to a name does not count)."""
-        plural = {"man": "men", "woman": "women", "spokesman": "spokesmen",
-                  "spokeswoman": "spokeswomen"}.get(head, head + "s")
-        rx = re.compile(rf"(?i:\b(?:a|an|one|another|other|two|three|several|some|many)\s+"
-                        rf"(?:[\w’'-]+\s+){{0,4}}?{re.escape(head)}\b)|\b{re.escape(plural)}\b|"
-                        rf"[’']s\s+(?:[\w’'-]+\s+){{0,3}}?{re.escape(head)}\b")
-        for m in rx.finditer(self.masked, lo, hi):
+        for m in _unnamed_rx(head).finditer(self.masked, lo, hi):
             if self.masked[max(0, m.start() - 2) : m.start()] == ", ":
                 continue  # "Marco Rubio, a Florida senator,"
             if re.match(r",?\s+(?:[A-Z][\w’'.-]*\s+){1,3}", self.masked[m.end() : m.end() + 40]):
                 continue  # "an aide, John Smith," / "a monitoring group, the Syrian Observatory"
             return True
         return False
+
+
+@cache
+def _unnamed_rx(head: str) -> re.Pattern[str]:
+    """An unnamed one of the kind `head` names: "a ... aide", "officials", "Clinton's aide"."""
+    plural = {"man": "men", "woman": "women", "spokesman": "spokesmen",
+              "spokeswoman": "spokeswomen"}.get(head, head + "s")
+    return re.compile(rf"(?i:\b(?:a|an|one|another|other|two|three|several|some|many)\s+"
+                      rf"(?:[\w’'-]+\s+){{0,4}}?{re.escape(head)}\b)|\b{re.escape(plural)}\b|"
+                      rf"[’']s\s+(?:[\w’'-]+\s+){{0,3}}?{re.escape(head)}\b")
 
 
 _ROLE_NOUNS = _TITLES | {

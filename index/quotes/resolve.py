@@ -38,6 +38,7 @@ from index.quotes.vocab import (
 
 _PRONOUNS = {"he": "person", "she": "person", "they": "group", "it": "group", "him": "person",
              "her": "person", "we": None, "i": None, "you": None}
+_PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 
 
 _SKIP_PART = re.compile(
@@ -177,7 +178,7 @@ def _resolve_pronoun(pronoun: str, pos: int, reg: _Registry) -> tuple[str | None
     kind = _PRONOUNS[pronoun]
     if kind is None:
         return None, None
-    gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(pronoun)
+    gender = _PRONOUN_GENDER.get(pronoun)
     ent = reg.subject(pos, gender) if kind == "person" else None
     ent = ent or reg.recent("person" if kind == "person" else "org", pos, gender)
     if ent and kind != "person" and _last_before(ent.mentions, pos) < pos - 250:
@@ -192,8 +193,7 @@ def _resolve_document(part: str, pos: int, reg: _Registry) -> tuple[str | None, 
     author = _document_author(part, pos, reg)
     if author:
         return author
-    doc = re.match(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}(?:{_DOCS})\b",
-                   part, re.I)
+    doc = _DOC_PHRASE.match(part)
     if not doc:
         return None
     issuer = _document_issuer(doc.group(), pos, reg) if re.match(
@@ -207,6 +207,8 @@ _DOCS = "|".join(sorted(_NON_SPEAKERS | {"tweets", "posts", "emails", "letters"}
 _AUTHORED = "|".join(sorted(_words(
     "statement report study survey poll letter memo release email e-mail tweet post message note "
     "text book article paper website site video lawsuit suit complaint filing analysis")))
+_DOC_PHRASE = re.compile(rf"(?:(?:the|a|an|its|his|her|their|this)\s+)?(?:[\w-]+\s+){{0,2}}"
+                         rf"(?:{_DOCS})\b", re.I)
 _IN_A_DOCUMENT = re.compile(  # the medium after a named speaker is no part of the name
     rf"\s+(?:in|on|via)\s+(?:a|an|his|her|its|their)\s+(?:[\w-]+\s+){{0,2}}?"
     rf"(?:{_DOCS}|interview|speech|op-ed)\b(?:\s+(?:on|in|at|last|this)\b[^,]*)?$")
@@ -258,6 +260,8 @@ _ISSUES = (r"(?:issued|released|put\s+out|sent(?:\s+out)?|provided|published|pos
            r"wrote|e-?mailed|tweeted|shared|gave)")
 
 
+_ISSUER_BEFORE = re.compile(
+    rf"^(?P<np>.+?)\s+(?:(?:{_ADVS})\s+)?(?:{_ISSUES}|(?:{_VERBS})\s+in)\s+$")
 _WRITINGS = set(_words("email e-mail message letter memo note tweet post"))
 
 
@@ -269,7 +273,7 @@ def _pronoun_writer(np: str, verb: str, pos: int, reg: _Registry) -> tuple[str, 
         return None
     writer = _document_issuer(_WRITINGS, pos, reg)
     ent = writer and reg.people.get(writer[0])
-    if not ent or reg.gender(ent) not in ({"he": "m", "she": "f"}[pron], None):
+    if not ent or reg.gender(ent) not in (_PRONOUN_GENDER[pron], None):
         return None
     return writer
 
@@ -295,8 +299,7 @@ def _document_issuer(kinds: str | set[str], pos: int,
     by = re.match(r"\s+(?:(?:was|were)\s+)?[^,.;:_]{0,60}?\b(?:from|by)\s+", after)
     if by:  # "an email was sent from the club’s executive director, Jeremy Boreing, to ..."
         np, at, head_first = _cut_author(after[by.end() :]), end + by.end(), True
-    elif (m := re.search(rf"^(?P<np>.+?)\s+(?:(?:{_ADVS})\s+)?(?:{_ISSUES}|(?:{_VERBS})\s+in)"
-                         r"\s+$", before)):  # "X issued a statement", "X said in a statement"
+    elif m := _ISSUER_BEFORE.search(before):  # "X issued a statement", "X said in a statement"
         np, at, head_first = m.group("np"), s0, False
     elif re.search(r"\b(?i:in)\s+$", before) and (m := _AFTER_NP_FIRST.match(after)):
         np, at, head_first = m.group("np"), end + m.start("np"), False  # "In a statement, X said"
@@ -373,7 +376,7 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
                                                     part[m.end() :]):
         return None
     toks = _tokens(run)
-    while toks and toks[0].lower().strip(".,") in _NOT_NAMES - _HONORIFICS:
+    while toks and toks[0].lower().strip(".,") in _NOT_NAMES_BUT_HONORIFICS:
         toks = toks[1:]
     owner, rest = _split_owner(toks)
     rest_name = _split_title(rest)[1]
@@ -409,6 +412,9 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
         ent = reg.org(toks[0])
         return (ent.name if ent else toks[0]), None, "org"
     return None
+
+
+_NOT_NAMES_BUT_HONORIFICS = _NOT_NAMES - _HONORIFICS  # "Mr. Trump" keeps its "Mr."
 
 
 def _name_before_title(toks: list[str]) -> tuple[list[str], list[str]]:
