@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from index.quotes.extract import Quote
-from index.quotes.names import _acronym, _strip_possessive
+from index.quotes.names import _acronym, _acronym_words, _strip_possessive
 from index.quotes.vocab import _STOP
 
 
@@ -71,8 +71,7 @@ _ROLE_SYNONYMS = {w: _LEAD - {w} for w in _LEAD} | {w: _SPOKES - {w} for w in _S
 def _role_acronym(role: str, acronym: str) -> bool:
     """Is `acronym` the initials of a run of capitalised words in a role ("United Nations"
     in "United Nations Deputy Spokesman")?"""
-    words = [w for w in re.findall(r"[A-Za-z][\w’'-]*", role)
-             if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
+    words = _acronym_words(role)
     for i, first in enumerate(words):
         if not first[0].isupper():
             continue

@@ -171,9 +171,26 @@ def _is_person_name(tokens: list[str]) -> bool:
     return all(re.match(r"[A-Z]", t) for t in tokens if t.lower() not in _PARTICLES)
 
 
+def _acronym_words(text: str) -> list[str]:
+    """The words an acronym takes its letters from ("United Nations", not "of the")."""
+    return [w for w in re.findall(r"[A-Za-z][\w’'-]*", text)
+            if w.lower() not in {"of", "the", "for", "and", "on", "in"}]
+
+
 def _acronym(name: str) -> str:
-    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w’'-]*", name)
-                   if w.lower() not in {"of", "the", "for", "and", "on", "in"}).upper()
+    return "".join(w[0] for w in _acronym_words(name)).upper()
+
+
+def _is_acronym(word: str) -> bool:
+    """"ICRC", "U.N.": an organisation's name in one word."""
+    return bool(re.fullmatch(r"[A-Z]{2,8}", word)) or word in _DOTTED_ORGS
+
+
+def _org_key(name: str) -> str:
+    """An organisation's name without "the", "X-based" or a possessive ("the Britain-based
+    Observatory's" -> "Observatory")."""
+    return _strip_possessive(re.sub(r"^(?:(?:The|the)\s+)?(?:[\w.]+-based\s+)?", "",
+                                    name.strip()).strip())
 
 
 # Sentence subjects and the names before a speaking verb: the antecedents of a later he/she.
@@ -254,7 +271,7 @@ class _Registry:
                 run = run.partition(" ")[2]  # "REX/Shutterstock Trudeau", "Neither Warren"
             if " " not in run and "\t" not in run:  # one word: only an acronym can count
                 word = _strip_possessive(run)
-                if re.fullmatch(r"[A-Z]{2,8}", word) or word in _DOTTED_ORGS:
+                if _is_acronym(word):
                     self._add_org(word, m.start())
                 continue
             toks = _tokens(run)
@@ -275,7 +292,7 @@ class _Registry:
             elif not title and self._place_before_name(name, at):
                 name = name[1:]  # "in Aleppo Ibrahim Abu Leith told": the place is no name
             if _is_org(toks) and not (title and _is_person_name(name)):
-                if len(toks) > 1 or re.fullmatch(r"[A-Z]{2,8}", toks[0]) or toks[0] in _DOTTED_ORGS:
+                if len(toks) > 1 or _is_acronym(toks[0]):
                     self._add_org(" ".join(toks), start)
                 continue
             at = masked.find(name[0], start) if name else -1
@@ -385,7 +402,7 @@ class _Registry:
         if rest.count(" ") >= 1 and re.search(r"(?:ians|ans|ers|ives|ors|ists|ats|ens)$", first):
             full = rest  # "Russians Volodymyr Zelenskiy", "Representatives James E. Clyburn"
         for known in list(self.people):  # "Carboni" registered before "Fabrizio Carboni"
-            if known != full and full.endswith(" " + known) is False and known.endswith(full):
+            if known != full and not full.endswith(" " + known) and known.endswith(full):
                 full = known
         ent = self.people.setdefault(full, _Entity(full, "person"))
         ent.mentions.append(pos)
@@ -395,8 +412,7 @@ class _Registry:
             ent.roles.append(role)
 
     def _add_org(self, name: str, pos: int) -> None:
-        name = re.sub(r"^(?:(?:The|the)\s+)?(?:[\w.]+-based\s+)?", "", name).strip()
-        name = _strip_possessive(name)
+        name = _org_key(name)
         if not name or name.lower() in _NOT_NAMES:
             return
         ent = self.orgs.setdefault(name, _Entity(name, "org"))
@@ -438,8 +454,7 @@ class _Registry:
                                          min(e.mentions)))
 
     def org(self, name: str) -> _Entity | None:
-        key = re.sub(r"^(?:(?:The|the)\s+)?(?:[\w.]+-based\s+)?", "", name.strip())
-        key = _strip_possessive(key)
+        key = _org_key(name)
         plain = key.replace(".", "")
         if re.fullmatch(r"[A-Z]{2,8}", plain):  # prefer the spelled-out name the article uses
             for ent in self.orgs.values():
