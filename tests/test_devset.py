@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from bot.schema import Answer, ArticleRef, QuoteItem
+from eval.metrics import score_answer, summarise, surname
+from eval.questions import KINDS, Question, load_questions
 from index.articles import Article, load
-from index.evaluate import KINDS, Question, load_questions, score_answer, summarise, surname
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "eval" / "dev.jsonl"

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.schema import Answer, ArticleRef, PassageItem, QuoteItem
-from index import evaluate as ev
+from eval import __main__ as harness
+from eval import metrics as ev
+from eval import questions as qs
 
 LAVROV = "This is capitulating before terrorists and even a reward for their activities"
 SEED_TEXT = (
@@ -33,14 +35,14 @@ def passage(text: str, article_id: str) -> PassageItem:
     return PassageItem(text=text, score=1.0, article=ref(article_id))
 
 
-def question(**overrides: object) -> ev.Question:
+def question(**overrides: object) -> qs.Question:
     record = {
         "id": "seed-1", "question": "Who said what about Idlib?",
         "gold_article_id": "seed", "gold_article_title": "Title seed",
         "gold_substring": "This is capitulating before terrorists", "speaker": "Sergei Lavrov",
         "date": "2020-02-25", "kind": "who_said_what",
     } | overrides
-    return ev.parse_question(record)
+    return qs.parse_question(record)
 
 
 def items(*quotes_and_passages: QuoteItem | PassageItem) -> list[ev.Shown]:
@@ -192,11 +194,11 @@ def test_score_answer_and_summarise() -> None:
 
 
 def test_parse_question_rejects_bad_records() -> None:
-    with pytest.raises(ev.QuestionError, match="kind"):
+    with pytest.raises(qs.QuestionError, match="kind"):
         question(kind="trivia")
-    with pytest.raises(ev.QuestionError, match="date"):
+    with pytest.raises(qs.QuestionError, match="date"):
         question(date="25/02/2020")
-    with pytest.raises(ev.QuestionError, match="gold_substring"):
+    with pytest.raises(qs.QuestionError, match="gold_substring"):
         question(gold_substring="")
     assert question(speaker=None).speaker is None
 
@@ -207,10 +209,10 @@ def test_load_questions_names_the_bad_line(tmp_path: Path) -> None:
         "id": "a", "question": "q?", "gold_article_id": "x", "gold_article_title": "t",
         "gold_substring": "words", "speaker": None, "date": "2020-01-01", "kind": "event"})
     path.write_text(good + "\n\n" + "{not json\n", encoding="utf-8")
-    with pytest.raises(ev.QuestionError, match=r"q\.jsonl:3"):
-        ev.load_questions(path)
+    with pytest.raises(qs.QuestionError, match=r"q\.jsonl:3"):
+        qs.load_questions(path)
     path.write_text(good + "\n", encoding="utf-8")
-    assert [q.id for q in ev.load_questions(path)] == ["a"]
+    assert [q.id for q in qs.load_questions(path)] == ["a"]
 
 
 def test_cli_explains_a_missing_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -218,7 +220,7 @@ def test_cli_explains_a_missing_index(tmp_path: Path, capsys: pytest.CaptureFixt
     path.write_text(json.dumps({
         "id": "a", "question": "q?", "gold_article_id": "x", "gold_article_title": "t",
         "gold_substring": "words", "speaker": None, "date": "2020-01-01", "kind": "event"}) + "\n")
-    assert ev.main([str(path), "--index-dir", str(tmp_path / "none")]) == 2
+    assert harness.main([str(path), "--index-dir", str(tmp_path / "none")]) == 2
     assert "python -m index.build" in capsys.readouterr().err
 
 
@@ -237,7 +239,7 @@ def test_cli_runs_every_mode_with_a_fake_answerer(tmp_path: Path,
                           quotes=[quote(LAVROV, "seed", "Sergei Lavrov")])
 
     fake = Fake()
-    monkeypatch.setattr(ev, "open_answerer", lambda index_dir: fake)
+    monkeypatch.setattr(harness, "open_answerer", lambda index_dir: fake)
     corpus = tmp_path / "seed.jsonl"
     corpus.write_text(json.dumps({"id": "seed", "title": "Title seed", "date": "2020-02-25",
                                   "text": SEED_TEXT}) + "\n", encoding="utf-8")
@@ -248,7 +250,7 @@ def test_cli_runs_every_mode_with_a_fake_answerer(tmp_path: Path,
               "speaker": "Sergei Lavrov", "date": "2020-02-25", "kind": "who_said_what"}
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
 
-    assert ev.main([str(path), "--mode", "all", "--json", "--corpus", str(corpus)]) == 0
+    assert harness.main([str(path), "--mode", "all", "--json", "--corpus", str(corpus)]) == 0
     out = json.loads(capsys.readouterr().out)
     by_mode = {r["mode"]: r for r in out["reports"]}
     assert by_mode["shipped"]["recall_at_1"] == 1.0
@@ -256,3 +258,62 @@ def test_cli_runs_every_mode_with_a_fake_answerer(tmp_path: Path,
     assert by_mode["dense"]["speaker_accuracy"] == 1.0
     assert by_mode["bm25"]["errors"] == 1 and by_mode["bm25"]["recall_at_5"] == 0.0
     assert None in fake.modes and "dense" in fake.modes  # shipped passes no mode
+
+
+# --- reader's-words sets: the named speaker's quote, and questions with no answer ------------
+
+
+def test_a_passages_answer_is_read_passages_first() -> None:
+    answer = Answer(question="q", kind="passages", quotes=[quote("q", "b")],
+                    passages=[passage("p", "a")])
+    assert [s.kind for s in ev.shown_items(answer)] == ["passage", "quote"]
+
+
+def test_the_named_speakers_quote_must_be_a_quote_given_to_them() -> None:
+    gold = "capitulating before terrorists"
+    assert ev.speaker_quote_within(items(quote(LAVROV, "seed", "Sergei Lavrov")), gold,
+                                   "Sergei Lavrov")
+    # the words inside a passage, or in a quote given to someone else, do not tell the reader
+    assert not ev.speaker_quote_within(items(passage(LAVROV, "seed")), gold, "Sergei Lavrov")
+    assert not ev.speaker_quote_within(items(quote(LAVROV, "seed", "Carboni")), gold,
+                                       "Sergei Lavrov")
+    late = items(*[quote("filler", str(i), "Lavrov") for i in range(5)],
+                 quote(LAVROV, "s", "Lavrov"))
+    assert not ev.speaker_quote_within(late, gold, "Sergei Lavrov")
+
+
+def unanswerable(**overrides: object) -> qs.Question:
+    record = {"id": "none-1", "question": "What did Lula da Silva say about Idlib?",
+              "kind": "none", "absent": "Lula da Silva", "why": "person"} | overrides
+    return qs.parse_question(record)
+
+
+def test_unanswerable_lines_are_checked() -> None:
+    q = unanswerable()
+    assert (q.answerable, q.absent, q.gold_ids) == (False, "Lula da Silva", frozenset())
+    with pytest.raises(qs.QuestionError, match="why"):
+        unanswerable(why="because")
+    with pytest.raises(qs.QuestionError, match="gold_substring"):
+        unanswerable(gold_substring="words")
+    with pytest.raises(qs.QuestionError, match="named_by"):
+        question(named_by="nickname")
+
+
+def test_refusals_are_scored_as_precision_recall_and_wrong_refusals() -> None:
+    articles = {"seed": SEED_TEXT}
+    none = Answer(question="q", kind="none", message="No article in the corpus mentions X.")
+    found = Answer(question="q", kind="quotes", quotes=[quote(LAVROV, "seed", "Sergei Lavrov")])
+    results = [
+        ev.score_answer(unanswerable(), none, articles, 1.0),  # right refusal
+        ev.score_answer(unanswerable(id="none-2"), found, articles, 1.0),  # answered: wrong
+        ev.score_answer(question(), none, articles, 1.0),  # answerable, refused: wrong
+        ev.score_answer(question(id="seed-2", named_by="title"), found, articles, 1.0),
+    ]
+    report = ev.summarise("shipped", results, speaker_questions=2)
+    assert (report.answerable, report.unanswerable) == (2, 2)
+    assert report.none_recall == 0.5 and report.none_precision == 0.5
+    assert report.wrongly_refused == 0.5
+    assert report.gold_words_first == 0.5  # over the answerable questions only
+    assert report.speaker_quote_top5 == 0.5
+    assert report.gold_words_first_by_named == {"title": 1.0}
+    assert "unanswerable said so" in ev.format_table([report])
