@@ -19,20 +19,20 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Literal
 
 import numpy as np
 
-from index import store
+from index import statements, store
+from index.aliases import learn_acronyms
 from index.articles import Article, Problem, load, parse_csv_map
 from index.chunks import Chunk, chunk_article
 from index.config import IndexSettings
 from index.dense import FaissStore, choose_index_type
 from index.lexical import LexicalIndex
 from index.quotes import Quote, extract_statements
-
-if TYPE_CHECKING:
-    from index.qdrant_store import QdrantStore
+from index.speakers import source_of, speaker_entries
+from index.statements import STATEMENTS
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ class BuildReport:
     removed: int = 0
     unchanged: int = 0
     embedded_chunks: int = 0
+    embedded_statements: int = 0  # statements and speaker descriptions embedded
     skipped: list[Problem] = field(default_factory=list)
     duplicates: int = 0
     elapsed: float = 0.0
@@ -62,7 +63,8 @@ class BuildReport:
             f"articles {self.articles}  chunks {self.chunks}  quotes {self.quotes}  "
             f"reported statements {self.reported}",
             f"new {self.new}  changed {self.changed}  removed {self.removed}  "
-            f"unchanged {self.unchanged}  (chunks embedded: {self.embedded_chunks})",
+            f"unchanged {self.unchanged}  (chunks embedded: {self.embedded_chunks}, "
+            f"statements and speakers embedded: {self.embedded_statements})",
         ]
         if self.duplicates:
             lines.append(f"duplicates skipped (same text as another article): {self.duplicates}")
@@ -110,7 +112,7 @@ def collect(paths: Iterable[Path], csv_map: dict[str, str] | None, report: Build
 def corpus_fingerprint(articles: list[Article], settings: IndexSettings) -> str:
     """Everything a generation depends on: when it is unchanged, the build has nothing to do."""
     digest = hashlib.sha256(f"{settings.embedding_model}|{_precision(settings)}|"
-                            f"{settings.chunk_words}|{CHUNKER}|{EXTRACTOR}|"
+                            f"{settings.chunk_words}|{CHUNKER}|{EXTRACTOR}|{STATEMENTS}|"
                             f"{settings.store_backend}".encode())
     for fingerprint in sorted(a.fingerprint for a in articles):
         digest.update(fingerprint.encode())
@@ -128,6 +130,7 @@ class _Previous:
     fingerprints: dict[str, str]  # article id -> fingerprint
     rows_by_text: dict[str, int]  # text hash -> article row (quotes depend on the text only)
     rows_by_embedded: dict[tuple[str, str], int]  # (title, text hash) -> row: what was embedded
+    keyed: dict[str, np.ndarray]  # statements' and speakers' vectors by `statements.text_key`
 
     @classmethod
     def open(cls, settings: IndexSettings) -> _Previous | None:
@@ -153,6 +156,7 @@ class _Previous:
             fingerprints={r["id"]: r["fingerprint"] for r in rows},
             rows_by_text={r["text_hash"]: r["row"] for r in rows},
             rows_by_embedded={(r["title"], r["text_hash"]): r["row"] for r in rows},
+            keyed=_keyed_vectors(connection, generation, manifest),
         )
 
     def chunks(self, article: Article) -> tuple[list[Chunk], np.ndarray] | None:
@@ -176,6 +180,22 @@ class _Previous:
         ).fetchall()
         return [Quote(article.id, r["start"], r["end"], r["speaker"], r["role"], r["cue"],
                       bool(r["reported"])) for r in found]
+
+
+def _keyed_vectors(connection: sqlite3.Connection, generation: Path,
+                   manifest: store.Manifest) -> dict[str, np.ndarray]:
+    """The statement and speaker vectors of a generation by the key of the text embedded:
+    what an update, or a build after a new extractor, need not embed again."""
+    if not manifest.statements:
+        return {}
+    found: dict[str, np.ndarray] = {}
+    for table, file in (("quotes", store.STATEMENT_FILES["vectors"]),
+                        ("speakers", store.SPEAKER_VECTORS)):
+        matrix = np.load(generation / file, mmap_mode="r")
+        for row_id, key in connection.execute(f"SELECT id, search_key FROM {table}"):
+            if key is not None and key not in found:
+                found[key] = matrix[row_id]
+    return found
 
 
 def build(
@@ -267,96 +287,210 @@ def _classify(articles: list[Article], previous: _Previous | None, report: Build
     report.articles = len(articles)
 
 
+@dataclass
+class _Embedding:
+    """Texts to turn into one vectors file: those a previous generation lends are copied,
+    the rest embedded."""
+
+    file: str
+    texts: list[str]
+    reused: dict[int, np.ndarray] = field(default_factory=dict)  # position -> vector
+
+    @property
+    def missing(self) -> list[int]:
+        return [i for i in range(len(self.texts)) if i not in self.reused]
+
+
+@dataclass
+class _Records:
+    """What the SQLite step hands the later ones."""
+
+    chunks: _Embedding
+    chunk_rows: list[tuple[int, Chunk]]  # (article row, chunk) by chunk id
+    statements: list[tuple[int, Quote]]  # (article row, quote) by statement id
+
+
 def _write_generation(partial: Path, articles: list[Article], previous: _Previous | None,
                       embedder, settings: IndexSettings, fingerprint: str, report: BuildReport,
                       progress: bool, on_stage: Callable[[str], None] | None) -> store.Manifest:
-    from tqdm import tqdm
-
+    """The build's steps, in order: records, speakers, statement texts, embedding, vector
+    indexes, lexical indexes; then the manifest that describes them."""
     db = store.connect(partial / "meta.sqlite")
     db.executescript(store.SCHEMA)
-    all_chunks: list[tuple[int, Chunk]] = []  # (article row, chunk)
-    texts: list[str] = []
-    reused: dict[int, np.ndarray] = {}  # position in all_chunks -> vector
-    to_embed: list[int] = []
-    quote_rows: list[tuple] = []
+    records = _write_records(partial, db, articles, previous, settings)
+    speaker_ids, speaker_texts = _write_speakers(db, articles, records.statements)
+    statement_texts, lexical_texts = _statement_texts(articles, records.statements, db)
+    keyed = previous.keyed if previous is not None else {}
+    embeddings = [records.chunks,
+                  _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed),
+                  _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed)]
+    db.executemany("UPDATE quotes SET speaker_id = ?, search_key = ? WHERE id = ?",
+                   [(sid, statements.text_key(t), i)
+                    for i, (sid, t) in enumerate(zip(speaker_ids, statement_texts))])
+    db.commit()
+    db.close()
+    store.save_statement_table(partial, [
+        (row, q.start, q.end, sid, int(q.reported), *statements.sentences_span(articles[row].text, q))
+        for (row, q), sid in zip(records.statements, speaker_ids)])
+
+    if on_stage:
+        on_stage("embed")
+    matrices = _embed(partial, embeddings, embedder, settings, progress, on_stage)
+
+    if on_stage:
+        on_stage("index")
+    chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks")
+    statement_type = _vector_index(partial, matrices[1], previous, settings, "statements")
+    LexicalIndex.build(records.chunks.texts).save(partial)
+    LexicalIndex.build(lexical_texts).save(partial, store.STATEMENT_FILES["bm25"])
+    del matrices
+
+    reported = sum(q.reported for _, q in records.statements)
+    report.chunks, report.quotes, report.reported = (len(records.chunk_rows),
+                                                     len(records.statements) - reported, reported)
+    report.embedded_chunks = len(records.chunks.missing)
+    report.embedded_statements = len(embeddings[1].missing) + len(embeddings[2].missing)
+    return store.Manifest(
+        model=settings.embedding_model,
+        dimension=embedder.dimension,
+        precision=embedder.precision,
+        chunk_words=settings.chunk_words,
+        chunker=CHUNKER,
+        extractor=EXTRACTOR,
+        index_type=chunk_type,
+        corpus_fingerprint=fingerprint,
+        counts={"articles": len(articles), "chunks": len(records.chunk_rows),
+                "quotes": report.quotes, "reported": report.reported,
+                "statements": len(records.statements), "speakers": len(speaker_texts)},
+        statements=STATEMENTS,
+        statement_index_type=statement_type,
+    )
+
+
+def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article],
+                   previous: _Previous | None, settings: IndexSettings) -> _Records:
+    """Articles, chunks and statements into SQLite (chunks also as `chunks.npy`); chunk
+    vectors of unchanged articles are taken from the previous generation."""
+    chunks = _Embedding("vectors.npy", [])
+    chunk_rows: list[tuple[int, Chunk]] = []
+    found: list[tuple[int, Quote]] = []
     for row, article in enumerate(articles):
         db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (
             row, article.id, article.title, article.date.isoformat(), article.source, article.url,
             article.text, article.fingerprint, article.text_hash))
         old = previous.chunks(article) if previous else None
-        chunks = old[0] if old else chunk_article(article, settings.chunk_words)
-        for i, chunk in enumerate(chunks):
-            position = len(all_chunks)
-            all_chunks.append((row, chunk))
-            texts.append(embedding_text(article, chunk))
+        for i, chunk in enumerate(old[0] if old else chunk_article(article, settings.chunk_words)):
             if old:
-                reused[position] = old[1][i]
-            else:
-                to_embed.append(position)
-        quotes = (previous.quotes(article) if previous else None)
-        if quotes is None:
-            quotes = extract_statements(article)
-        for quote in quotes:
-            quote_rows.append((row, quote.start, quote.end, quote.speaker, quote.role, quote.cue,
-                               hashlib.sha1(quote.text(article).encode()).hexdigest(),
-                               int(quote.reported)))
+                chunks.reused[len(chunk_rows)] = old[1][i]
+            chunk_rows.append((row, chunk))
+            chunks.texts.append(embedding_text(article, chunk))
+        quotes = previous.quotes(article) if previous else None
+        found += [(row, q) for q in (extract_statements(article) if quotes is None else quotes)]
     db.executemany("INSERT INTO chunks VALUES (?,?,?,?)",
-                   [(i, row, c.start, c.end) for i, (row, c) in enumerate(all_chunks)])
-    store.save_chunk_table(partial, [(row, c.start, c.end) for row, c in all_chunks])
-    db.executemany("INSERT INTO quotes (article_row, start, end, speaker, role, cue, text_hash, "
-                   "reported) VALUES (?,?,?,?,?,?,?,?)", quote_rows)
-    db.commit()
-    db.close()
+                   [(i, row, c.start, c.end) for i, (row, c) in enumerate(chunk_rows)])
+    store.save_chunk_table(partial, [(row, c.start, c.end) for row, c in chunk_rows])
+    db.executemany("INSERT INTO quotes (id, article_row, start, end, speaker, role, cue, text_hash, "
+                   "reported) VALUES (?,?,?,?,?,?,?,?,?)",
+                   [(i, row, q.start, q.end, q.speaker, q.role, q.cue,
+                     hashlib.sha1(q.text(articles[row]).encode()).hexdigest(), int(q.reported))
+                    for i, (row, q) in enumerate(found)])
+    return _Records(chunks, chunk_rows, found)
 
-    if on_stage:
-        on_stage("embed")
-    dimension = embedder.dimension
-    vectors = np.lib.format.open_memmap(partial / "vectors.npy", mode="w+", dtype=np.float32,
-                                        shape=(len(all_chunks), dimension))
-    for position, vector in reused.items():
-        vectors[position] = vector
+
+def _write_speakers(db: sqlite3.Connection, articles: list[Article],
+                    found: list[tuple[int, Quote]]) -> tuple[list[int], list[str]]:
+    """The speaker directory and the acronyms the corpus defines, into SQLite; returns each
+    statement's speaker id and each speaker's text to embed."""
+    acronyms = learn_acronyms(a.text for a in articles)
+    entries = speaker_entries((q.speaker, q.role, q.cue) for _, q in found)
+    texts = [e.text(acronyms) for e in entries]
+    db.executemany("INSERT INTO aliases VALUES (?,?)", sorted(acronyms.items()))
+    db.executemany("INSERT INTO speakers VALUES (?,?,?,?,?)",
+                   [(i, e.key, t, e.statements, statements.text_key(t))
+                    for i, (e, t) in enumerate(zip(entries, texts))])
+    ids = {e.key: i for i, e in enumerate(entries)}
+    return [ids.get(source_of(q.speaker, q.role) or "", store.NO_SPEAKER) for _, q in found], texts
+
+
+def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
+                     db: sqlite3.Connection) -> tuple[list[str], list[str]]:
+    """Each statement's embedded and lexical text; BM25's names the acronym or long form of
+    an organisation in the label, so "Red Cross" and "ICRC" both reach it."""
+    acronyms = dict(db.execute("SELECT short, long FROM aliases"))
+    longs = {long: short for short, long in acronyms.items()}
+
+    def other_names(quote: Quote) -> list[str]:
+        who = statements.label(quote)
+        return ([acronyms[w] for w in set(who.replace("’s", " ").split()) if w in acronyms]
+                + [short for long, short in longs.items() if long in who])
+
+    embedded = [statements.embedding_text(articles[row], q) for row, q in found]
+    lexical = [statements.lexical_text(articles[row], q, other_names(q)) for row, q in found]
+    return embedded, lexical
+
+
+def _keyed_embedding(file: str, texts: list[str], keyed: dict[str, np.ndarray]) -> _Embedding:
+    embedding = _Embedding(file, texts)
+    for i, text in enumerate(texts):
+        vector = keyed.get(statements.text_key(text))
+        if vector is not None:
+            embedding.reused[i] = vector
+    return embedding
+
+
+def _embed(partial: Path, embeddings: list[_Embedding], embedder, settings: IndexSettings,
+           progress: bool, on_stage: Callable[[str], None] | None) -> list[np.ndarray]:
+    """Every vectors file, written through a memory map: reused vectors copied, the rest
+    embedded in batches of similar length (less padding), each distinct text once."""
+    from tqdm import tqdm
+
+    matrices = []
+    todo = sum(len(e.missing) for e in embeddings)
+    bar = tqdm(total=todo, unit="text", desc="embedding", disable=not progress)
     batch = max(64, settings.embedding_batch_size * 8)
-    bar = tqdm(total=len(to_embed), unit="chunk", desc="embedding", disable=not progress)
-    for begin in range(0, len(to_embed), batch):
-        positions = to_embed[begin : begin + batch]
-        vectors[positions] = embedder.encode([texts[p] for p in positions])
-        bar.update(len(positions))
-        if on_stage:
-            on_stage("embed-batch")
+    for embedding in embeddings:
+        vectors = np.lib.format.open_memmap(partial / embedding.file, mode="w+", dtype=np.float32,
+                                            shape=(len(embedding.texts), embedder.dimension))
+        for position, vector in embedding.reused.items():
+            vectors[position] = vector
+        first: dict[str, int] = {}  # text -> the position that embeds it
+        for i in embedding.missing:
+            first.setdefault(embedding.texts[i], i)
+        order = sorted(first.values(), key=lambda i: len(embedding.texts[i]))
+        for begin in range(0, len(order), batch):
+            positions = order[begin : begin + batch]
+            vectors[positions] = embedder.encode([embedding.texts[p] for p in positions])
+            bar.update(len(positions))
+            if on_stage:
+                on_stage("embed-batch")
+        for i in embedding.missing:
+            vectors[i] = vectors[first[embedding.texts[i]]]
+        bar.update(len(embedding.missing) - len(order))
+        vectors.flush()
+        matrices.append(vectors)
     bar.close()
-    vectors.flush()
+    return matrices
 
-    if on_stage:
-        on_stage("index")
-    dense: FaissStore | QdrantStore
+
+def _vector_index(partial: Path, vectors: np.ndarray, previous: _Previous | None,
+                  settings: IndexSettings, collection: Literal["chunks", "statements"]) -> str:
+    """The vector index of one collection; returns its type. An IVF index of the same type
+    as the previous generation's keeps its trained quantiser."""
+    chunks = collection == "chunks"
     if settings.store_backend == "qdrant":
         from index.qdrant_store import QdrantStore
 
         dense = QdrantStore.build(np.asarray(vectors))
-    else:
-        index_type = choose_index_type(len(all_chunks))
-        trained = (FaissStore.reusable(previous.generation, previous.manifest.index_type,
-                                       index_type) if previous is not None else None)
-        dense = FaissStore.build(vectors, index_type, trained=trained)
-    dense.save(partial)
-    LexicalIndex.build(texts).save(partial)
-    del vectors
-
-    reported = sum(r[-1] for r in quote_rows)
-    report.chunks, report.embedded_chunks = len(all_chunks), len(to_embed)
-    report.quotes, report.reported = len(quote_rows) - reported, reported
-    return store.Manifest(
-        model=settings.embedding_model,
-        dimension=dimension,
-        precision=embedder.precision,
-        chunk_words=settings.chunk_words,
-        chunker=CHUNKER,
-        extractor=EXTRACTOR,
-        index_type=dense.index_type,
-        corpus_fingerprint=fingerprint,
-        counts={"articles": len(articles), "chunks": len(all_chunks),
-                "quotes": report.quotes, "reported": report.reported},
-    )
+        dense.save(partial, QdrantStore.DIR if chunks else store.STATEMENT_FILES["qdrant"])
+        return dense.index_type
+    file = FaissStore.FILE if chunks else store.STATEMENT_FILES["faiss"]
+    old_type = None if previous is None else (previous.manifest.index_type if chunks
+                                              else previous.manifest.statement_index_type)
+    index_type = choose_index_type(len(vectors))
+    trained = (FaissStore.reusable(previous.generation, old_type, index_type, file)
+               if previous is not None and old_type else None)
+    FaissStore.build(vectors, index_type, trained=trained).save(partial, file)
+    return index_type
 
 
 def main(argv: list[str] | None = None) -> int:

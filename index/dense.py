@@ -26,7 +26,9 @@ class VectorStore(Protocol):
         """Top-k (scores, ids) for one normalised query; `allowed` is a bool mask over ids."""
         ...
 
-    def save(self, directory: Path) -> None: ...
+    def save(self, directory: Path, file: str) -> None:
+        """Write under `directory`; `file` names this collection's file or folder."""
+        ...
 
 
 def ivf_lists(n: int) -> int:
@@ -45,8 +47,11 @@ def choose_index_type(n: int) -> str:
     return f"IVF{ivf_lists(n)},SQ8"
 
 
+FILE = "dense.faiss"  # the chunks' index; the statements' is `index.store.STATEMENT_FILES`
+
+
 class FaissStore:
-    FILE = "dense.faiss"
+    FILE = FILE
 
     def __init__(self, index: faiss.Index, index_type: str, nprobe: int = NPROBE):
         self.index = index
@@ -75,25 +80,26 @@ class FaissStore:
         return cls(index, index_type)
 
     @classmethod
-    def reusable(cls, generation: Path, old_type: str, new_type: str) -> faiss.Index | None:
+    def reusable(cls, generation: Path, old_type: str, new_type: str,
+                 file: str = FILE) -> faiss.Index | None:
         """The previous generation's trained quantiser, emptied, when the index type is the
         same (same number of lists): an update then only adds vectors. `--rebuild` retrains,
         and so does growth past a power of two in `ivf_lists`."""
         if old_type != new_type or not new_type.startswith("IVF"):
             return None
         try:
-            index = faiss.read_index(str(generation / cls.FILE))
+            index = faiss.read_index(str(generation / file))
         except RuntimeError:
             return None
         index.reset()
         return index
 
     @classmethod
-    def load(cls, directory: Path, index_type: str) -> FaissStore:
-        return cls(faiss.read_index(str(directory / cls.FILE)), index_type)
+    def load(cls, directory: Path, index_type: str, file: str = FILE) -> FaissStore:
+        return cls(faiss.read_index(str(directory / file)), index_type)
 
-    def save(self, directory: Path) -> None:
-        faiss.write_index(self.index, str(directory / self.FILE))
+    def save(self, directory: Path, file: str = FILE) -> None:
+        faiss.write_index(self.index, str(directory / file))
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray]:

@@ -53,11 +53,14 @@ def _client(path: Path) -> QdrantClient:
         return client
 
 
+DIR = "qdrant"  # the chunks' collection; the statements' is `index.store.STATEMENT_FILES`
+
+
 class QdrantStore:
     """Chunk ids are Qdrant point ids; vectors are stored as given (already normalised),
     and scored by dot product so scores equal FAISS inner products."""
 
-    DIR = "qdrant"
+    DIR = DIR
     index_type = INDEX_TYPE
 
     def __init__(self, client: QdrantClient, vectors: np.ndarray | None = None):
@@ -70,7 +73,7 @@ class QdrantStore:
     def build(cls, vectors: np.ndarray) -> QdrantStore:
         return cls(None, np.asarray(vectors, dtype=np.float32))  # type: ignore[arg-type]
 
-    def save(self, directory: Path) -> None:
+    def save(self, directory: Path, name: str = DIR) -> None:
         """Write the collection under `directory/qdrant` and release the folder's lock, so
         the manifest's checksums see finished files."""
         from qdrant_client import QdrantClient, models
@@ -78,7 +81,7 @@ class QdrantStore:
         vectors = self._pending
         if vectors is None:
             raise ValueError("this QdrantStore was opened from disk; it is saved already")
-        path = directory / self.DIR
+        path = directory / name
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Local mode is not recommended")
             client = QdrantClient(path=str(path))
@@ -92,8 +95,8 @@ class QdrantStore:
         client.close()
 
     @classmethod
-    def open(cls, generation: Path) -> QdrantStore:
-        path = generation / cls.DIR
+    def open(cls, generation: Path, name: str = DIR) -> QdrantStore:
+        path = generation / name
         if not path.is_dir():
             from index.store import IndexMismatch, rebuild_hint
 

@@ -1,11 +1,16 @@
-"""Read side of the index: dense, lexical and fused search over chunks, and the records behind them.
+"""Read side of the index: two searchable collections (passages and statements), the speaker
+directory, and the records behind them.
 
 One `SearchIndex` is one generation, opened read-only and checked against its manifest. It never
 changes after opening; a reader that wants a newer index opens a new one and swaps references.
+Each `Collection` answers dense, lexical and fused top-k queries over its rows: chunks of
+articles, or quotes and reported statements (which search reads with their speaker and their
+sentence, see `index.statements`).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +28,7 @@ from index.dense import FaissStore, VectorStore
 from index.lexical import LexicalIndex, tokenize
 from index.quotes import Quote
 from index.speakers import NameHints, Pair, SpeakerTable
+from index.statements import STATEMENTS
 
 Mode = Literal["hybrid", "dense", "bm25"]
 T = TypeVar("T")
@@ -59,13 +65,60 @@ class QuoteRecord:
     text_hash: str
 
 
-class SearchIndex:
-    def __init__(self, generation: Path, manifest: store.Manifest, vectors: VectorStore,
-                 lexical: LexicalIndex):
-        self.generation = generation
-        self.manifest = manifest
+class Collection:
+    """Rows of one kind (chunks, or statements) searchable by meaning and by words: a vector
+    store for top-k, the exact vectors for scoring chosen rows, and BM25."""
+
+    def __init__(self, vectors: VectorStore, lexical: LexicalIndex, matrix: np.ndarray):
         self.vectors = vectors
         self.lexical = lexical
+        self.matrix = matrix
+
+    def __len__(self) -> int:
+        return len(self.matrix)
+
+    def cosine(self, ids: list[int] | np.ndarray, query_vector: np.ndarray) -> np.ndarray:
+        """Exact similarity of chosen rows to the query, whatever index found them."""
+        return np.asarray(self.matrix[ids], dtype=np.float32) @ query_vector
+
+    def search(self, query: str, query_vector: np.ndarray | None, k: int, mode: Mode = "hybrid",
+               allowed: np.ndarray | None = None, depth: int = 50) -> list[Hit]:
+        """Top-k rows. Hybrid fuses max-normalised cosine and BM25 scores, weighted."""
+        dense: dict[int, tuple[int, float]] = {}
+        lexical: dict[int, tuple[int, float]] = {}
+        if mode in ("hybrid", "dense") and query_vector is not None:
+            scores, ids = self.vectors.search(query_vector, depth, allowed)
+            dense = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores, ids))}
+        if mode in ("hybrid", "bm25"):
+            scores, ids = self.lexical.search(query, depth, allowed)
+            lexical = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores, ids))}
+        # Weighted fusion of max-normalised scores (a single list is the same formula with its
+        # weight at 1): unlike reciprocal ranks it keeps how far ahead the best chunk is on each
+        # list, and every mode's scores share one 0..1 scale.
+        weight = 0.0 if query_vector is None else {"dense": 1.0, "bm25": 0.0}.get(mode, DENSE_WEIGHT)
+        ids = sorted(set(dense) | set(lexical))
+        if not ids:
+            return []
+        cosines = (self.cosine(ids, query_vector) if weight else np.zeros(len(ids)))  # exact
+        top_cos = max(float(cosines.max()), 1e-6)
+        top_lex = max((s for _, s in lexical.values()), default=1.0)
+        fused = {chunk_id: weight * cos / top_cos
+                 + (1 - weight) * lexical.get(chunk_id, (0, 0.0))[1] / top_lex
+                 for chunk_id, cos in zip(ids, cosines.tolist())}
+        best = sorted(fused, key=lambda c: -fused[c])[:k]
+        return [Hit(c, fused[c], dense.get(c, (0, None))[1], lexical.get(c, (0, None))[1])
+                for c in best]
+
+
+class SearchIndex:
+    def __init__(self, generation: Path, manifest: store.Manifest, vectors: VectorStore,
+                 lexical: LexicalIndex, statements: Collection):
+        self.generation = generation
+        self.manifest = manifest
+        self.passages = Collection(vectors, lexical,
+                                   np.load(generation / "vectors.npy", mmap_mode="r"))
+        self.vectors, self.lexical, self.matrix = vectors, lexical, self.passages.matrix
+        self.statements = statements
         self.db = store.connect(generation / "meta.sqlite", readonly=True)
         table = store.load_chunk_table(generation, self.db)
         self.chunk_article = np.ascontiguousarray(table[:, 0])
@@ -77,7 +130,19 @@ class SearchIndex:
                 "SELECT row, id, title, date, source, url FROM articles ORDER BY row")
         ]
         self._chunk_keys = self.chunk_article * _KEY_SPAN + self.chunk_spans[:, 0]
-        self.matrix = np.load(generation / "vectors.npy", mmap_mode="r")
+        table = np.load(generation / store.STATEMENT_FILES["table"])
+        self.statement_article = np.ascontiguousarray(table[:, 0])
+        self.statement_spans = np.ascontiguousarray(table[:, 1:3])
+        self.statement_speaker = np.ascontiguousarray(table[:, 3])
+        self.statement_reported = table[:, 4].astype(bool)
+        self.statement_context = np.ascontiguousarray(table[:, 5:7])  # its sentences' span
+        speakers = self.db.execute("SELECT key, text, statements FROM speakers ORDER BY id").fetchall()
+        self.speaker_keys = [r[0] for r in speakers]
+        self.speaker_ids = {key: i for i, key in enumerate(self.speaker_keys)}
+        self.speaker_texts = [r[1] for r in speakers]
+        self.speaker_statements = np.array([r[2] for r in speakers], dtype=np.int64)
+        self.speaker_vectors = np.load(generation / store.SPEAKER_VECTORS)
+        self.acronyms = dict(self.db.execute("SELECT short, long FROM aliases").fetchall())
         self._text_cache: dict[int, str] = {}
         self._speaker_cache: dict[str, list[Pair]] = {}
         self._records_cache: dict[frozenset[Pair], tuple[QuoteRecord, ...]] = {}
@@ -90,18 +155,32 @@ class SearchIndex:
     def open(cls, settings: IndexSettings, verify: bool = True) -> SearchIndex:
         generation, manifest = store.open_generation(
             settings.index_dir, model=settings.embedding_model, verify=verify)
+        if manifest.statements != STATEMENTS:
+            raise store.IndexMismatch(
+                f"the index in {settings.index_dir} was built by an earlier version (statements "
+                f"{manifest.statements or 'not searchable'}, this version reads {STATEMENTS}). "
+                f"Update it: python -m index.build --index-dir {settings.index_dir} <your "
+                f"corpus> (chunk vectors are reused; only statements are embedded)")
+        files = store.STATEMENT_FILES
         if settings.store_backend == "qdrant":
             from index.qdrant_store import QdrantStore
 
             vectors: VectorStore = QdrantStore.open(generation)
+            statement_vectors: VectorStore = QdrantStore.open(generation, files["qdrant"])
         else:
             if not (generation / FaissStore.FILE).exists():
                 raise store.IndexMismatch(
                     f"{generation} has no FAISS index: it was built with STORE_BACKEND=qdrant. "
                     f"Set STORE_BACKEND=qdrant, or rebuild: {store.rebuild_hint(settings.index_dir)}")
             vectors = FaissStore.load(generation, manifest.index_type)
+            statement_vectors = FaissStore.load(generation, manifest.statement_index_type,
+                                                files["faiss"])
         lexical = LexicalIndex.load(generation, manifest.counts["chunks"])
-        return cls(generation, manifest, vectors, lexical)
+        statements = Collection(
+            statement_vectors,
+            LexicalIndex.load(generation, manifest.counts["statements"], files["bm25"]),
+            np.load(generation / files["vectors"], mmap_mode="r"))
+        return cls(generation, manifest, vectors, lexical, statements)
 
     def _rows(self, sql: str, params: tuple | list = (), tuples: bool = False) -> list:
         """sqlite3.Row objects, or plain tuples (cheaper by the thousand)."""
@@ -113,7 +192,7 @@ class SearchIndex:
 
     def cosine(self, chunk_ids: list[int], query_vector: np.ndarray) -> np.ndarray:
         """Exact similarity of chosen chunks to the query, whatever index found them."""
-        return np.asarray(self.matrix[chunk_ids], dtype=np.float32) @ query_vector
+        return self.passages.cosine(chunk_ids, query_vector)
 
     # --- records -------------------------------------------------------------------------
 
@@ -229,7 +308,7 @@ class SearchIndex:
         return sorted({a.source for a in self.articles if a.source})
 
     @cached_property
-    def _article_days(self) -> np.ndarray:
+    def article_days(self) -> np.ndarray:
         return np.array([a.date.date().toordinal() for a in self.articles], dtype=np.int64)
 
     @cached_property
@@ -243,9 +322,9 @@ class SearchIndex:
         dated question at 100k chunks (10k articles)."""
         keep = np.ones(len(self.articles), dtype=bool)
         if date_from is not None:
-            keep &= self._article_days >= date_from.toordinal()
+            keep &= self.article_days >= date_from.toordinal()
         if date_to is not None:
-            keep &= self._article_days <= date_to.toordinal()
+            keep &= self.article_days <= date_to.toordinal()
         if source is not None:
             keep &= self._article_sources == source.lower()
         return np.flatnonzero(keep)
@@ -260,31 +339,38 @@ class SearchIndex:
 
     def search(self, query: str, query_vector: np.ndarray | None, k: int, mode: Mode = "hybrid",
                allowed: np.ndarray | None = None, depth: int = 50) -> list[Hit]:
-        """Top-k chunks. Hybrid fuses max-normalised cosine and BM25 scores, weighted."""
-        dense: dict[int, tuple[int, float]] = {}
-        lexical: dict[int, tuple[int, float]] = {}
-        if mode in ("hybrid", "dense") and query_vector is not None:
-            scores, ids = self.vectors.search(query_vector, depth, allowed)
-            dense = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores, ids))}
-        if mode in ("hybrid", "bm25"):
-            scores, ids = self.lexical.search(query, depth, allowed)
-            lexical = {int(i): (rank, float(s)) for rank, (s, i) in enumerate(zip(scores, ids))}
-        # Weighted fusion of max-normalised scores (a single list is the same formula with its
-        # weight at 1): unlike reciprocal ranks it keeps how far ahead the best chunk is on each
-        # list, and every mode's scores share one 0..1 scale.
-        weight = 0.0 if query_vector is None else {"dense": 1.0, "bm25": 0.0}.get(mode, DENSE_WEIGHT)
-        ids = sorted(set(dense) | set(lexical))
-        if not ids:
-            return []
-        cosines = (self.cosine(ids, query_vector) if weight else np.zeros(len(ids)))  # exact
-        top_cos = max(float(cosines.max()), 1e-6)
-        top_lex = max((s for _, s in lexical.values()), default=1.0)
-        fused = {chunk_id: weight * cos / top_cos
-                 + (1 - weight) * lexical.get(chunk_id, (0, 0.0))[1] / top_lex
-                 for chunk_id, cos in zip(ids, cosines.tolist())}
-        best = sorted(fused, key=lambda c: -fused[c])[:k]
-        return [Hit(c, fused[c], dense.get(c, (0, None))[1], lexical.get(c, (0, None))[1])
-                for c in best]
+        """Top-k chunks (see `Collection.search`)."""
+        return self.passages.search(query, query_vector, k, mode, allowed, depth)
+
+    def statement_records(self, ids: list[int]) -> list[QuoteRecord]:
+        """Statements by id (a quote's id is its statement row), in the order asked."""
+        found = {r[0]: self._quote(r) for r in self._quotes_where("id", sorted(set(ids)))}
+        return [found[i] for i in ids if i in found]
+
+    def statement_mask(self, article_rows: np.ndarray) -> np.ndarray:
+        """Bool mask over statements whose article is in `article_rows`."""
+        wanted = np.zeros(len(self.articles), dtype=bool)
+        wanted[article_rows] = True
+        return wanted[self.statement_article]
+
+    def mentions(self, words: list[str]) -> bool:
+        """Does some chunk hold every one of these words (as BM25 reads words)? A cheap,
+        exact "is this name anywhere in the corpus", for telling a reader plainly. An
+        apostrophe inside a word is optional ("O'Brien" is also FA-KES's "OBrien")."""
+        joined = " ".join(words)
+        plain = re.sub(r"(?<=\w)['’](?=\w)", "", joined)
+        return self._holds_all(joined) or (plain != joined and self._holds_all(plain))
+
+    def _holds_all(self, text: str) -> bool:
+        terms = list(dict.fromkeys(tokenize([text], return_ids=False)[0]))
+        vocab = self.lexical.retriever.vocab_dict
+        if not terms or any(t not in vocab for t in terms):
+            return False
+        every = None
+        for term in terms:
+            held = self.lexical.retriever.get_scores([term]) > 0
+            every = held if every is None else every & held
+        return bool(every is not None and every.any())
 
     # --- words -------------------------------------------------------------------------
 

@@ -7,6 +7,10 @@
       gen-.../vectors.npy                    (float32 chunk vectors, row = chunk id)
       gen-.../dense.faiss                    (the vector index over those rows)
       gen-.../bm25/                          (bm25s lexical index over the same rows)
+      gen-.../statements.npy                 (article row, start, end, speaker id, reported per quote id)
+      gen-.../statement_vectors.npy          (float32 vectors of quotes and reported statements)
+      gen-.../statements.faiss, bm25-statements/   (their vector and lexical indexes)
+      gen-.../speaker_vectors.npy            (float32 vectors of the speaker directory's texts)
       .build.lock                            (held by the one build that may run)
 
 A build writes a new generation beside the live one and only then points `current` at it,
@@ -71,6 +75,8 @@ class Manifest:
     index_type: str
     corpus_fingerprint: str
     counts: dict[str, int]
+    statements: str = ""  # index.statements.STATEMENTS of the build; "" before statements were searchable
+    statement_index_type: str = ""
     built_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     format_version: int = FORMAT_VERSION
     app_version: str = "0.1.0"
@@ -142,6 +148,14 @@ def open_generation(index_dir: Path, model: str | None = None, verify: bool = Tr
     return generation, manifest
 
 
+STATEMENT_COLUMNS = ("article_row", "start", "end", "speaker_id", "reported", "context_start",
+                     "context_end")  # of statements.npy, by statement id
+STATEMENT_FILES = {"table": "statements.npy", "vectors": "statement_vectors.npy",
+                   "faiss": "statements.faiss", "bm25": "bm25-statements",
+                   "qdrant": "qdrant-statements"}
+SPEAKER_VECTORS = "speaker_vectors.npy"
+NO_SPEAKER = -1  # speaker id of an unattributed statement
+
 CHUNK_TABLE = "chunks.npy"  # (article row, start, end) per chunk id: the chunks table, loadable at once
 
 
@@ -149,6 +163,14 @@ def save_chunk_table(generation: Path, table: np.ndarray) -> None:
     """The chunk offsets as one array beside SQLite: reading a million rows back through
     sqlite3 cost the bot 1.2 s at every start."""
     np.save(generation / CHUNK_TABLE, np.asarray(table, dtype=np.int64).reshape(-1, 3))
+
+
+def save_statement_table(generation: Path, table: list[tuple[int, ...]]) -> None:
+    """`STATEMENT_COLUMNS` by statement id, loaded at once by readers: masks by speaker, date
+    or article are numpy over it, never SQLite; the context span (the sentences holding the
+    statement) is found once, here, not at every question."""
+    np.save(generation / STATEMENT_FILES["table"],
+            np.asarray(table, dtype=np.int64).reshape(-1, len(STATEMENT_COLUMNS)))
 
 
 def load_chunk_table(generation: Path, db: sqlite3.Connection) -> np.ndarray:
@@ -287,8 +309,14 @@ CREATE TABLE chunks (
 CREATE TABLE quotes (
     id INTEGER PRIMARY KEY, article_row INTEGER NOT NULL REFERENCES articles(row),
     start INTEGER NOT NULL, end INTEGER NOT NULL, speaker TEXT, role TEXT, cue TEXT,
-    text_hash TEXT NOT NULL, reported INTEGER NOT NULL DEFAULT 0
+    text_hash TEXT NOT NULL, reported INTEGER NOT NULL DEFAULT 0,
+    speaker_id INTEGER NOT NULL DEFAULT -1, search_key TEXT
 );
+CREATE TABLE speakers (
+    id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, text TEXT NOT NULL,
+    statements INTEGER NOT NULL, search_key TEXT NOT NULL
+);
+CREATE TABLE aliases (short TEXT PRIMARY KEY, long TEXT NOT NULL);
 CREATE INDEX chunks_article ON chunks(article_row);
 CREATE INDEX quotes_article ON quotes(article_row);
 CREATE INDEX quotes_speaker ON quotes(speaker, role);

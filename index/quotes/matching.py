@@ -10,12 +10,14 @@ from index.quotes.extract import Quote
 from index.quotes.names import _acronym, _acronym_words, _strip_possessive
 from index.quotes.vocab import _STOP
 
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)(?!s\b)")
+
 
 @lru_cache(maxsize=1 << 16)
 def _norm_words(text: str) -> tuple[str, ...]:
     """Remembered: a speaker question tests every candidate pair against the same query, and
     the same pairs recur across questions (half of speaker matching's time at 100k chunks)."""
-    text = text.replace(".", "")
+    text = _INNER_APOSTROPHE.sub("", text.replace(".", ""))  # "O'Brien" is FA-KES's "OBrien"
     return tuple(_strip_possessive(w).lower() for w in re.findall(r"[\w’'-]+", text))
 
 
@@ -36,18 +38,22 @@ def speaker_matches(query: str, quote: Quote) -> bool:
     if len(q_words) == 1 and re.fullmatch(r"[A-Za-z]{2,8}", plain):  # "ICRC", "U.N.", "who"
         if quote.speaker and " " in quote.speaker and _acronym(quote.speaker) == plain.upper():
             return True
-        if plain.isupper() and plain.lower() in all_words:  # "the ICRC's director ..."
+        if plain.isupper() and plain in _upper_words(quote):  # "the ICRC's director ..."
             return True
         if plain.isupper() and _role_acronym(quote.role or "", plain.upper()):
             return True  # "UN" for a "United Nations deputy spokesman"
-    if len(q_words) > 1 and _acronym(q).lower() in all_words:  # spelled out vs. acronym
-        return True
+    if len(q_words) > 1 and _acronym(q) in _upper_words(quote):  # spelled out vs. acronym
+        return True  # ("Mark Rutte" is no "MR": an acronym is written in capitals)
     if len(q_words) > 1 and spk_words:
         if len(spk_words) > 1 and q_words[-len(spk_words):] == spk_words:
             return True  # "Senator Chris Murphy", "OCHA spokesman Jens Laerke"
-        if len(spk_words) == 1 and q_words[-1] == spk_words[0] and quote.speaker[:1].isupper():
-            return True  # the article's short form: "Sanders" for "Bernie Sanders"
+        if len(spk_words) == 1 and q_words[-1] == spk_words[0] and quote.speaker[:1].isupper() \
+                and all(w[:1].isupper() for w in q.split()):
+            return True  # the article's short form: "Sanders" for "Bernie Sanders" (a name
+            # asked for, not a description ending in a place: "an official in Aleppo")
     if len(q_words) == 1:
+        if plain.isupper() and len(plain) > 1:  # an acronym is not a word: "WHO" is not "who"
+            return plain in re.findall(r"[\w’'-]+", quote.speaker or "")
         return q_words[0] in spk_words  # surname or any part of the name
     if all(w in all_words or w in _STOP or _ROLE_SYNONYMS.get(w, set()) & all_words
            for w in q_words):
@@ -66,6 +72,13 @@ _FILLER = {"the", "of", "a", "an"}
 _LEAD = {"head", "chief", "director", "leader", "chair", "chairman", "chairwoman", "boss"}
 _SPOKES = {"spokesman", "spokeswoman", "spokesperson"}
 _ROLE_SYNONYMS = {w: _LEAD - {w} for w in _LEAD} | {w: _SPOKES - {w} for w in _SPOKES}
+
+
+def _upper_words(quote: Quote) -> set[str]:
+    """The words of a speaker and role written in capitals ("ICRC", "UN"), possessives off."""
+    text = f"{quote.speaker or ''} {quote.role or ''}".replace(".", "")
+    return {w for w in (_strip_possessive(t) for t in re.findall(r"[\w’'-]+", text))
+            if len(w) > 1 and w.isupper()}
 
 
 def _role_acronym(role: str, acronym: str) -> bool:

@@ -92,3 +92,21 @@ _ORG_OF_RE = re.compile(
     rf"(?:[ \t]+(?:and[ \t]+)?{_NAME_TOKEN})*)+"
 )
 
+
+# Base forms of the verbs above, for questions ("what did X warn", "who urged ..."): a reader's
+# verb of saying. `tests/index/quotes/test_vocab.py` checks each is read as a cue when inflected.
+SPEECH_LEMMAS = frozenset(_words(
+    "say tell add stress warn note state declare explain insist urge write tweet ask reply "
+    "respond argue claim announce acknowledge admit recall conclude comment observe remark "
+    "suggest predict complain caution concede emphasise emphasize counter joke boast vow pledge "
+    "promise demand lament post testify confirm maintain charge allege contend recount "
+    "report describe call blast accuse proclaim assert affirm reiterate indicate reveal "
+    "disclose mention underline highlight estimate answer clarify assure echo elaborate confess "
+    "plead"
+))
+# Verbs a question uses for someone's words that articles rarely use as cues ("how did X react").
+REACTION_LEMMAS = frozenset(_words(
+    "react deny criticise criticize condemn defend justify threaten propose think feel believe "
+    "hope fear blame praise welcome reject dismiss mean discuss dispute reveal thank "
+    "slam mock express speak talk"
+))

@@ -2,7 +2,7 @@
 
 import re
 
-from index.speakers import NameHints, SpeakerTable
+from index.speakers import NameHints, SpeakerTable, cue_description, source_of, speaker_entries
 
 PAIRS = [
     ("Sergei Lavrov", "Russian foreign minister"),
@@ -38,3 +38,45 @@ def test_candidates_match_the_plain_test():
 
 def test_empty_table():
     assert SpeakerTable([]).candidates(NameHints(("lavrov",), ("un",))) == []
+
+
+# --- the speaker directory --------------------------------------------------------------------
+
+
+def test_the_directory_keeps_every_role_and_description_a_speaker_is_given():
+    rows = [("Sergei Lavrov", "Russian Foreign Minister", "Lavrov told"),
+            ("Sergei Lavrov", None, "the top Russian diplomat said"),
+            ("Sergei Lavrov", "Russian Foreign Minister", "he said"),
+            (None, "a source inside the camp", "the source said"),
+            (None, None, "it added")]
+    entries = {e.key: e for e in speaker_entries(rows)}
+    assert set(entries) == {"Sergei Lavrov", "a source inside the camp"}  # unattributed: none
+    lavrov = entries["Sergei Lavrov"]
+    assert (lavrov.roles, lavrov.descriptions, lavrov.statements) == (
+        ("Russian Foreign Minister",), ("the top Russian diplomat",), 3)
+    text = lavrov.text({})
+    assert "Russian Foreign Minister" in text and "the top Russian diplomat" in text
+
+
+def test_an_entrys_text_spells_out_its_acronyms_both_ways():
+    (carboni,) = speaker_entries([("Fabrizio Carboni", "the ICRC’s director for the Near East",
+                                   None)])
+    assert "International Committee of the Red Cross" in carboni.text(
+        {"ICRC": "International Committee of the Red Cross"})
+    (icrc,) = speaker_entries([("International Committee of the Red Cross", None, None)])
+    assert icrc.text({"ICRC": "International Committee of the Red Cross"}).endswith("ICRC")
+
+
+def test_a_cue_naming_another_country_is_no_description_of_the_speaker():
+    assert cue_description("the top Russian diplomat said", "Sergei Lavrov",
+                           ["Russian Foreign Minister"]) == "the top Russian diplomat"
+    assert cue_description("the French president added", "Volodymyr Zelenskiy",
+                           ["Ukraine’s president"]) is None
+    assert cue_description("Lavrov said", "Sergei Lavrov") is None  # a name, not a description
+    assert cue_description("he said", "Sergei Lavrov") is None
+
+
+def test_a_statement_is_given_to_its_speaker_else_its_described_source():
+    assert source_of("Ann Lee", "a source") == "Ann Lee"
+    assert source_of(None, "a source") == "a source"
+    assert source_of(None, None) is None

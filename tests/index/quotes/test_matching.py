@@ -49,3 +49,58 @@ def test_speaker_matches_an_official_of_the_organisation_before_the_quote() -> N
     for query in ("the UN", "UN", "U.N.", "the United Nations", "Kevin Kennedy"):
         assert speaker_matches(query, q), query
     assert not speaker_matches("NATO", q)
+
+
+def probe(speaker: str | None, role: str | None = None) -> Quote:
+    return Quote("", 0, 0, speaker, role, None)
+
+
+def test_a_title_before_a_full_name_still_matches():
+    assert speaker_matches("Senator Chris Murphy", probe("Chris Murphy", "Sen."))
+    assert speaker_matches("OCHA spokesman Jens Laerke", probe("Jens Laerke"))
+    assert not speaker_matches("Senator Chris Murphy", probe("Anne Marie Murphy"))
+
+
+def test_a_full_name_matches_the_articles_surname_only_speaker():
+    assert speaker_matches("Bernie Sanders", probe("Sanders"))
+    assert not speaker_matches("Bernie Sanders", probe("Larry Sanders"))
+
+
+def test_an_acronym_matches_a_role_spelling_the_organisation_out():
+    assert speaker_matches("the UN", probe("Farhan Haq", "United Nations Deputy Spokesman"))
+    assert speaker_matches("the UN", probe("Farhan Haq", "the United Nations deputy spokesman"))
+    assert not speaker_matches("the UN", probe("Farhan Haq", "Russian Foreign Ministry"))
+
+
+def test_a_country_qualifier_may_be_missing_from_the_role_but_not_replaced():
+    assert speaker_matches("Mexico's foreign secretary", probe("Claudia Ruiz Massieu",
+                                                               "Foreign Secretary"))
+    assert not speaker_matches("Mexico's foreign secretary", probe("Liz Truss",
+                                                                   "UK foreign secretary"))
+    assert not speaker_matches("Russia's foreign minister", probe("Dmytro Kuleba",
+                                                                  "Ukraine’s foreign minister"))
+
+
+def test_role_words_match_their_everyday_synonyms_only_for_the_same_organisation():
+    assert speaker_matches("the head of Vkusno & tochka",
+                           probe("Oleg Paroev", "chief executive of Vkusno & tochka"))
+    assert not speaker_matches("the head of Vkusno & tochka",
+                               probe("Chris Kempczinski", "chief executive of McDonald's"))
+    assert speaker_matches("the Kremlin spokesman", probe("Dmitry Peskov", "Kremlin spokesperson"))
+
+
+def test_an_acronym_must_be_written_in_capitals_to_match():
+    # the initials of "Mark Rutte" are no "Mr." in a role, nor "who" the WHO
+    assert not speaker_matches("Mark Rutte", probe("Mark Longabaugh", "a senior adviser to Mr. Sanders"))
+    assert speaker_matches("United Nations", probe("Kevin Kennedy", "UN coordinator"))
+    assert not speaker_matches("the WHO", probe("Republicans who", None))
+    assert speaker_matches("the WHO", probe("WHO", None))
+
+
+def test_a_description_ending_in_a_place_is_no_short_name():
+    assert not speaker_matches("a medical official in rebel-held Aleppo", probe("Aleppo"))
+    assert speaker_matches("Bernie Sanders", probe("Sanders"))
+
+
+def test_an_apostrophe_inside_a_name_is_optional():
+    assert speaker_matches("Stephen O'Brien", probe("Stephen OBrien"))
