@@ -15,23 +15,72 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from index.quotes.vocab import REACTION_LEMMAS, SPEECH_LEMMAS
+
 QuestionKind = Literal["who_said_what", "speaker", "other"]
 
-_SAY = (r"(?:say|said|says|(?:tell|told)(?:\s+(?:the\s+)?\w+)??|think|thought|claim|claimed|"
-        r"announce|announced|state|stated|report|reported|warn|warned|comment|commented|"
-        r"write|wrote)")
-_WHO_SAID_WHAT = re.compile(
-    r"^(?:who\s+(?:said|says|say|has\s+said|commented|spoke|talked|was\s+quoted)(?:\s+(?:what|anything))?"
-    r"|what\s+(?:was|has\s+been|is\s+being)\s+said|(?:give\s+me\s+|show\s+me\s+)?(?:the\s+)?quotes?)"
-    r"\s*(?:about|on|regarding|concerning|of|over)?\s*(?P<topic>.*)$", re.I)
-_SPEAKER = re.compile(
-    r"^(?:and\s+|so\s+|also\s+)?(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<speaker>.+?)\s+"
-    + _SAY + r"(?:\s+(?:about|on|regarding|concerning|of|over|to\s+\w+\s+about)\s+(?P<topic>.+)"
-    r"|\s+(?:in|at|to|when|after|before|during|while|following|as)\s+(?P<setting>.+))?$",
+# a speaker phrase: an article alone is none ("what did the state department say", not "the")
+_WHO = r"(?P<speaker>(?:(?:the|a|an)\s+)?(?!(?:the|a|an)\b)\S+(?:\s+\S+)*?)"
+# Verbs of saying that in a question mostly mean something else ("did Ukraine add a holiday",
+# "what did the army report", "why is he locked up in the United States")
+_NOT_ASKING = {"add", "state", "note", "post", "charge", "maintain", "observe", "conclude",
+               "indicate", "estimate", "echo", "recall", "counter", "call", "answer", "report"}
+_VERB = "|".join(sorted((SPEECH_LEMMAS | REACTION_LEMMAS) - _NOT_ASKING, key=len, reverse=True))
+# a verb of saying in any form: base, -s, -ed/-d, -ing, and the irregular ones; in lower case,
+# so a capitalised word is part of a name ("Islamic State", "the United States")
+_SAYING = (rf"(?-i:(?:{_VERB})(?:s|es|d|ed|ing)?|said|told|wrote|written|thought|meant|spoke|"
+           rf"criticised|criticized|denied|replied|testified|implied|called\s+for|asked\s+for|"
+           rf"have\s+to\s+say|has\s+to\s+say|had\s+to\s+say)")
+_GENERIC_SAY = {"say", "said", "says", "saying", "comment", "commented", "speak", "spoke",
+                "talk", "talked", "mention", "mentioned", "state", "stated"}
+# verbs that only relate the words to an event ("respond to the attack"): not topic words
+_RELATING = {"respond", "responded", "react", "reacted", "reply", "replied", "answer", "answered",
+             "have to say", "has to say", "had to say", "think", "thought", "feel", "mean",
+             "tell", "told", "tells"}
+_WHO_SAID = re.compile(
+    rf"^(?:and\s+|so\s+)?(?:who|which\s+(?:\w+\s+){{0,2}}?(?:official|officials|leader|leaders|"
+    rf"group|groups|country|countries|minister|politician|politicians|person|people|side|agency|"
+    rf"organisation|organization|expert|experts|candidate|general|commander|diplomat)s?)\s+"
+    rf"(?:has\s+|have\s+|had\s+|was\s+|were\s+|is\s+|did\s+)?(?P<verb>{_SAYING}|quoted)\b"
+    rf"(?:\s+(?:what|anything))?(?P<rest>.*)$", re.I)
+_WHAT_WAS_SAID = re.compile(
+    r"^(?:what\s+(?:was|has\s+been|is\s+being)\s+said|(?:give\s+me\s+|show\s+me\s+)?"
+    r"(?:the\s+)?quotes?|what\s+(?:was|were)\s+the\s+(?:reactions?|responses?)"
+    r"(?!\s+(?:of|from|by)\b))\b(?P<rest>.*)$",
     re.I)
-_SPEAKER_SAID = re.compile(
-    r"^(?:and\s+)?what\s+(?P<speaker>.+?)\s+(?:said|says|told\s+\w+)(?:\s+(?:about|on)\s+(?P<topic>.+))?$",
+# "what did X say …", "how did X respond to …", "why did X warn …", "what does X think of …"
+_DID_X_SAY = re.compile(
+    rf"^(?:and\s+|so\s+|also\s+)?(?:what|how|why|when|where|in\s+what\s+terms)\s+"
+    rf"(?:did|does|do|has|have|had|was|is|were|will|would)\s+{_WHO}\s+"
+    rf"(?P<verb>{_SAYING})\b(?P<rest>.*)$", re.I)
+# "did X say …?", "has X denied …?"
+_YES_NO = re.compile(
+    rf"^(?:and\s+)?(?:did|does|do|has|have|had|will|would)\s+{_WHO}\s+"
+    rf"(?P<verb>{_SAYING})\b(?P<rest>.*)$", re.I)
+_NOUNS = (r"reactions?|responses?|repl(?:y|ies)|answers?|views?|positions?|stance|take|verdict|"
+          r"message|explanation|arguments?|claims?|warnings?|assessment|opinions?|comments?|"
+          r"statements?|account|excuse|justification|defen[cs]e|criticism|demands?|plea|"
+          r"promises?|predictions?|words|remarks|thoughts|response")
+# "what was X's reaction to …", "what is X's view of …"
+_POSSESSIVE = re.compile(
+    rf"^(?:and\s+)?(?:what|how)\s+(?:was|is|were|are|has\s+been)\s+{_WHO}(?:'s|’s|s'|s’)"
+    rf"\s+(?:\w+\s+)?(?P<verb>{_NOUNS})\b(?P<rest>.*)$", re.I)
+# "what was the reaction of X to …", "what was the response from X"
+_NOUN_OF = re.compile(
+    rf"^(?:and\s+)?what\s+(?:was|is|were)\s+the\s+(?:\w+\s+)?(?P<verb>{_NOUNS})\s+(?:of|from|by)\s+"
+    rf"{_WHO}(?P<rest>\s+(?:to|on|about|over|regarding|after|when)\b.*)?$", re.I)
+# "what Lavrov said about Idlib"
+_X_SAID = re.compile(
+    rf"^(?:and\s+)?what\s+{_WHO}\s+(?P<verb>(?-i:said|says|told\s+\w+|thinks|thought))\b(?P<rest>.*)$",
     re.I)
+_SPEAKER_FORMS = (_POSSESSIVE, _NOUN_OF, _DID_X_SAY, _YES_NO, _X_SAID)
+_NOT_SPEAKERS = re.compile(
+    r"(?:it|this|that|they|he|she|we|you|i|people|anyone|anybody|someone|somebody|everyone|"
+    r"others|the\s+public|the\s+world)", re.I)
+_GENERIC_SPEAKERS = re.compile(  # words for "whoever said it": the question is who-said-what
+    r"(?:(?:local\s+)?(?:officials|experts|analysts|critics|residents|locals|witnesses|observers|"
+    r"sources|commentators|activists|survivors|voters))", re.I)
+_LEAD = re.compile(r"^(?:about|on|of|regarding|concerning|over|that|to|with|for|by|at|as)\s+", re.I)
 _BARE_TOPIC = re.compile(r"(?!(?:what|who|which|when|where|how|why|did|does|is|are)\b)\S+(?:\s+\S+){0,3}",
                          re.I)
 _FOLLOW_UP = re.compile(r"^(?:and|what about|how about)\b", re.I)
@@ -106,18 +155,36 @@ def as_text(question: Question) -> str:
 
 
 def _classify(body: str, clean: str) -> Question:
-    match = _WHO_SAID_WHAT.match(body)
+    """The first form that reads the question: who-said, someone's words, else a passage."""
+    match = _WHO_SAID.match(body) or _WHAT_WAS_SAID.match(body)
     if match:
-        return Question(clean, "who_said_what", _strip(match.group("topic")))
-    for pattern in (_SPEAKER, _SPEAKER_SAID):
+        return Question(clean, "who_said_what", _topic(match))
+    for pattern in _SPEAKER_FORMS:
         match = pattern.match(body)
-        if match and not re.fullmatch(r"(?:it|this|that|they|people|anyone|someone|you)",
-                                      match.group("speaker"), re.I):
-            # "say in Cairo about grain", "say when asked if ...": the setting is part of the topic
-            topic = match.groupdict().get("topic") or match.groupdict().get("setting") or ""
-            return Question(clean, "speaker", _strip(topic), speaker=_strip(match.group("speaker")))
+        if match is None:
+            continue
+        speaker = _strip(match.group("speaker"))
+        if _NOT_SPEAKERS.fullmatch(speaker):
+            return Question(clean, "who_said_what", _topic(match))
+        if _GENERIC_SPEAKERS.fullmatch(speaker):
+            return Question(clean, "who_said_what", f"{speaker} {_topic(match)}".strip())
+        return Question(clean, "speaker", _topic(match), speaker=speaker)
     topic = re.sub(r"^(?:and\s+|what\s+about\s+|how\s+about\s+)", "", body, flags=re.I)
     return Question(clean, "other", _strip(topic))
+
+
+def _topic(match: re.Match) -> str:
+    """What the words are about: the rest after the verb, its leading preposition dropped; a
+    verb that carries meaning ("warned", "accused", "denied") stays, one that only says or
+    relates ("said", "responded to") goes."""
+    rest = _strip(match.group("rest") or "")
+    verb = " ".join((match.groupdict().get("verb") or "").lower().split())
+    if verb in {"tell", "told", "tells"} or verb.startswith("told "):  # "told reporters about …"
+        rest = re.sub(r"^(?:the\s+)?[\w-]+\s+(?=(?:about|on|regarding|that)\b)", "", rest, flags=re.I)
+    rest = _strip(_LEAD.sub("", rest))
+    keep = verb and verb not in _GENERIC_SAY and verb not in _RELATING and not verb.startswith("told") \
+        and verb != "quoted" and not re.fullmatch(_NOUNS, verb, re.I)
+    return f"{verb} {rest}".strip() if keep else rest
 
 
 def _strip(text: str) -> str:

@@ -85,3 +85,56 @@ def test_and_x_asks_the_same_question_about_x():
 def test_a_whole_new_question_after_and_is_not_bent_into_the_previous_one():
     follow = parse("and what happened in Homs?", parse("what did Lavrov say?"))
     assert (follow.kind, follow.speaker) == ("other", None)
+
+
+# --- how readers ask for someone's words ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "speaker", "topic"), [
+    ("How did Britain's prime minister respond to the invasion?", "Britain's prime minister",
+     "the invasion"),
+    ("How did Kyiv react to the grain deal?", "Kyiv", "the grain deal"),
+    ("What was NATO's chief's reaction to the missile strike?", "NATO's chief",
+     "the missile strike"),
+    ("What was the reaction of the Pentagon to the drone attack?", "the Pentagon",
+     "the drone attack"),
+    ("Did Trump say he would build a wall?", "Trump", "he would build a wall"),
+    ("What did Clinton say the government should do about guns?", "Clinton",
+     "the government should do about guns"),
+    ("Why did Sanders say the system is rigged?", "Sanders", "the system is rigged"),
+    ("What does Putin think of NATO?", "Putin", "NATO"),
+    ("How did the mayor describe the damage?", "the mayor", "describe the damage"),
+    ("What did the war monitor deny?", "the war monitor", "deny"),
+    ("what did the state department say about Iran?", "the state department", "Iran"),
+    ("Has the Kremlin denied the report?", "the Kremlin", "denied the report"),
+])
+def test_questions_for_someones_words_name_the_speaker_and_the_topic(text, speaker, topic):
+    question = parse(text)
+    assert (question.kind, question.speaker, question.topic) == ("speaker", speaker, topic)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("Who warned that the ceasefire would collapse?", "warned the ceasefire would collapse"),
+    ("Who accused Russia of war crimes in Bucha?", "accused Russia of war crimes in Bucha"),
+    ("Which official called for a truce in Aleppo?", "called for a truce in Aleppo"),
+    ("Who said the town had fallen?", "the town had fallen"),
+    ("How did people react to the verdict?", "the verdict"),  # nobody in particular
+    ("What did officials say about the blast?", "officials the blast"),
+    ("What was the reaction to the verdict?", "the verdict"),
+])
+def test_who_said_questions_keep_the_verb_that_carries_meaning(text, topic):
+    question = parse(text)
+    assert (question.kind, question.speaker, question.topic) == ("who_said_what", None, topic)
+
+
+def test_a_question_about_events_is_not_taken_for_someones_words():
+    for text in ("What did EU ministers agree in Brussels?", "What did the army capture?",
+                 "How did the war affect grain prices?"):
+        assert parse(text).kind == "other", text
+
+
+def test_a_capitalised_word_is_part_of_a_name_not_a_verb_of_saying():
+    for text in ("Why did Islamic State execute its own men?",
+                 "Why is the arms dealer locked up in the United States?",
+                 "Why did Ukraine add a new holiday?"):  # "add": not asking for words here
+        assert parse(text).kind == "other", text
