@@ -37,26 +37,31 @@ def render_text(answer: Answer, width: int = 88) -> str:
     lines: list[str] = []
     if answer.message:
         lines.append(answer.message)
+    quotes: list[str] = []
     group: str | None = None
     for quote in group_by_speaker(answer.quotes):  # the same grouping as in Telegram
         if speaker_key(quote) != group:
             group = speaker_key(quote)
             role = f" ({quote.speaker_role})" if quote.speaker and quote.speaker_role else ""
-            lines += ["", source_label(quote) + role + ":"]
-        lines += wrap.wrap(f"“{quote.text}”" if quote.form == "quote" else
-                           f"(reported) {quote.text}" if quote.form == "reported" else quote.text)
-        lines.append("    " + citation(quote.article))
-        lines += ["    also in " + citation(ref) for ref in quote.also_in]
+            quotes += ["", source_label(quote) + role + ":"]
+        quotes += wrap.wrap(f"“{quote.text}”" if quote.form == "quote" else
+                            f"(reported) {quote.text}" if quote.form == "reported" else quote.text)
+        quotes.append("    " + citation(quote.article))
+        quotes += ["    also in " + citation(ref) for ref in quote.also_in]
         if quote.dates:
-            lines.append("    (" + _dates(quote.dates) + ")")
+            quotes.append("    (" + _dates(quote.dates) + ")")
+    passages: list[str] = []
     if answer.passages:
-        lines += ["", "Passages:" if answer.quotes else "From the articles:"]
+        first = answer.kind == "passages" or not answer.quotes
+        passages += ["", "From the articles:" if first else "Passages:"]
         for passage in answer.passages:
-            lines += wrap.wrap(passage.text)
-            lines.append("    " + citation(passage.article))
+            passages += wrap.wrap(passage.text)
+            passages.append("    " + citation(passage.article))
             if passage.dates:
-                lines.append("    (" + _dates(passage.dates) + ")")
-            lines.append("")
+                passages.append("    (" + _dates(passage.dates) + ")")
+            passages.append("")
+    # in the answer's reading order: its kind first (see bot.schema.Answer.kind)
+    lines += passages + quotes if answer.kind == "passages" else quotes + passages
     return "\n".join(lines).strip() + "\n"
 
 

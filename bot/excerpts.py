@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.schema import QuoteForm
 from index.chunks import paragraph_spans, sentence_spans
-from index.search import Hit, QuoteRecord, SearchIndex
+from index.search import QuoteRecord, SearchIndex
 
 FULL_QUOTE_WORDS = 8  # a quote this long is not a fragment
 WINDOW_CHUNKS = 3  # a passage: its hit plus up to two retrieved neighbours (~240 words)
@@ -15,15 +15,15 @@ RUN_CHARS = 800  # a run of quotes shown as one item stays this short
 SENTENCE_CHARS = 400  # a fragment is shown in its sentence when the sentence is this short
 
 
-def windows(index: SearchIndex, hits: list[Hit]) -> list[tuple[int, int]]:
-    """Chunk ranges to show, in hit order. A hit's neighbouring chunk in its article that the
-    search also retrieved joins it (the better-ranked side first): a story's answer often runs
-    across a chunk boundary, and two halves shown apart read worse than one passage."""
-    rank = {h.chunk_id: i for i, h in enumerate(hits)}
+def windows(index: SearchIndex, chunk_ids: list[int]) -> list[tuple[int, int]]:
+    """Chunk ranges to show, in rank order. A chunk's neighbour in its article that was also
+    retrieved joins it (the better-ranked side first): a story's answer often runs across a
+    chunk boundary, and two halves shown apart read worse than one passage."""
+    rank = {c: i for i, c in reversed(list(enumerate(chunk_ids)))}
     used: set[int] = set()
     windows = []
-    for hit in hits:
-        first = last = hit.chunk_id
+    for chunk_id in chunk_ids:
+        first = last = chunk_id
         if first in used:
             continue
         row = index.chunk_article[first]

@@ -204,21 +204,21 @@ def group_by_speaker(quotes: list[QuoteItem]) -> list[QuoteItem]:
 
 
 def answer_blocks(answer: Answer) -> list[Block]:
+    """The answer's items in its reading order: a quotes answer's quotes (grouped by speaker)
+    then the passages reporting around them; a passages answer's passages, then any quotes."""
+    quotes: list[Block] = []
+    headers: dict[str, str] = {}
+    for q in group_by_speaker(answer.quotes):
+        header = headers.setdefault(speaker_key(q), speaker_line(q))  # the group's first (best) quote
+        lead = REPORTED_LEAD if q.form == "reported" else ""
+        quotes += _item_blocks(header, q.text, q.article, q.also_in, q.dates, lead)
     if answer.kind == "quotes":
-        blocks: list[Block] = []
-        headers: dict[str, str] = {}
-        for q in group_by_speaker(answer.quotes):
-            header = headers.setdefault(speaker_key(q), speaker_line(q))  # the group's first (best) quote
-            lead = REPORTED_LEAD if q.form == "reported" else ""
-            blocks += _item_blocks(header, q.text, q.article, q.also_in, q.dates, lead)
+        passages: list[Block] = []
         for p in answer.passages:  # what the articles report around the quotes
-            blocks += _item_blocks(PASSAGES_HEADER, p.text, p.article, [], p.dates)
-        return blocks
+            passages += _item_blocks(PASSAGES_HEADER, p.text, p.article, [], p.dates)
+        return quotes + passages
     if answer.kind == "passages":
-        blocks = []
-        for p in answer.passages:
-            blocks += _passage_blocks(p)
-        return blocks
+        return [b for p in answer.passages for b in _passage_blocks(p)] + quotes
     return []
 
 
@@ -237,7 +237,8 @@ def render_answer(answer: Answer, per_page: int = QUOTES_PER_PAGE) -> list[str]:
         return [esc(answer.message or NOTHING_FOUND)]
     intro = [f"<i>{esc(clip(answer.question, MAX_QUESTION_SHOWN))}</i>"]
     if answer.kind == "passages":
-        intro.append("No direct quotes on that; the closest passages:")
+        intro.append("The closest passages, then quotes on it:" if answer.quotes
+                     else "No direct quotes on that; the closest passages:")
     if answer.message:
         intro.append(esc(clip(answer.message, 500)))
     pages: list[list[str]] = []

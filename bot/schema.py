@@ -62,6 +62,8 @@ class PassageItem(_Model):
 
 class Answer(_Model):
     question: str
+    # What comes first: "quotes" (the quotes, then passages reporting around them),
+    # "passages" (the passages, then any quotes on it), or "none" (`message` says why).
     kind: Kind
     quotes: list[QuoteItem] = []
     passages: list[PassageItem] = []

@@ -7,7 +7,7 @@ import numpy as np
 
 from bot.excerpts import run_text, shown, statement_run, windows
 from index.quotes import Quote
-from index.search import Hit, QuoteRecord
+from index.search import QuoteRecord
 from tests.bot.index_fakes import TEXT, FakeIndex, record
 
 
@@ -20,16 +20,15 @@ class ChunkedIndex:
 
 def test_a_passage_takes_in_its_retrieved_neighbours_of_the_same_article():
     index = ChunkedIndex([0, 0, 0, 0, 0, 1, 1])  # chunks 0-4 in article 0, 5-6 in article 1
-    hits = [Hit(c, s, None, None) for c, s in [(2, 0.9), (5, 0.8), (1, 0.7), (4, 0.6), (3, 0.5),
-                                                (0, 0.4)]]
+    ranked = [2, 5, 1, 4, 3, 0]  # chunk ids, best first
     # 2 takes 1 (better ranked than 3), then 3: three chunks at most; 5's neighbour 6 was not
     # retrieved; 0 and 4 are left for later passages.
-    assert windows(index, hits) == [(1, 3), (5, 5), (4, 4), (0, 0)]
+    assert windows(index, ranked) == [(1, 3), (5, 5), (4, 4), (0, 0)]
 
 
 def test_a_passage_never_crosses_into_another_article():
     index = ChunkedIndex([0, 1])
-    assert windows(index, [Hit(0, 0.9, None, None), Hit(1, 0.8, None, None)]) == [(0, 0), (1, 1)]
+    assert windows(index, [0, 1]) == [(0, 0), (1, 1)]
 
 
 RUN_TEXT = ("“We need to know how to infect them with our ideology,” Sergei Novikov told teachers. "
