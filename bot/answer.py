@@ -22,7 +22,7 @@ from bot.answerable import ASK_SOMETHING, NO_MATCHING_DATES, Verdict, judge
 from bot.candidates import Candidate, Query
 from bot.compose import compose
 from bot.join import join
-from bot.question import Question, as_text, parse
+from bot.question import QUESTION_WORDS, Question, as_text, parse
 from bot.rank import FeatureRanker, Ranker
 from bot.schema import Answer, CorpusInfo
 from bot.speakers import Speakers, resolve
@@ -31,6 +31,7 @@ from index.config import IndexSettings
 from index.search import Mode, SearchIndex
 
 DAY_SLACK_BEFORE, DAY_SLACK_AFTER = 2, 3  # days around "on July 15, 2022" (see `_allowed`)
+UNKNOWN_WORD_LETTERS = 5  # an unknown word this long counts against an answer (see `_query`)
 
 
 class Answerer:
@@ -129,9 +130,12 @@ class Answerer:
         words weighed by IDF; words no article holds weigh as much as the rarest word."""
         text = q.search_text
         vectors = self.embedder.encode([text, q.speaker] if q.speaker else [text])
-        terms = index.terms([text])[0]
-        weights = index.lexical.idf(terms)
-        unknown = len(terms - weights.keys()) * index.lexical.max_idf()
+        weights = index.lexical.idf(index.terms([text])[0])
+        # A name or a longer word no article has ("Uvalde", "bitcoin") is evidence against an
+        # answer; a short one is more often a form the stemmer does not join ("say", "said").
+        unknown = sum(index.lexical.max_idf() for w in index.lexical.unknown_words(text)
+                      if w.lower() not in QUESTION_WORDS
+                      and (w[:1].isupper() or len(w) >= UNKNOWN_WORD_LETTERS))
         return Query(q, text, vectors[0], vectors[1] if q.speaker else None, weights, unknown,
                      mode, allowed)
 

@@ -116,6 +116,13 @@ class LexicalIndex:
         top = candidates[np.argsort(-scores[candidates], kind="stable")]
         return scores[top].astype(np.float32), top.astype(np.int64)
 
+    def unknown_words(self, text: str) -> list[str]:
+        """The text's words (as written, stop words left out) that no chunk holds."""
+        vocab = self.retriever.vocab_dict if self.size else {}
+        words = [w for w in re.findall(r"\w\w+", text) if w.lower() not in _STOPWORDS]
+        stems = _stemmer().stemWords([w.lower() for w in words]) if words else []
+        return [w for w, stem in zip(words, stems) if stem not in vocab]
+
     def max_idf(self) -> float:
         """The weight of a word no chunk holds: as rare as can be."""
         total = max(1, self.size)
