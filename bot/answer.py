@@ -12,13 +12,14 @@ generations on reload; a question is answered from the generation it started wit
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 
 from bot import retrieve
-from bot.answerable import ASK_SOMETHING, NO_MATCHING_DATES, Verdict, judge
+from bot.answerable import ASK_SOMETHING, NO_ARTICLE_DATED, NO_MATCHING_SOURCE, Verdict, judge
 from bot.candidates import Candidate, Query
 from bot.compose import compose
 from bot.join import join
@@ -102,14 +103,22 @@ class Answerer:
     def _respond(self, index: SearchIndex, q: Question, question: str, k: int,
                  mode: Mode) -> Answer:
         allowed = _allowed(index, q)
+        note = None
+        if allowed is not None and not len(allowed) and (q.date_from or q.date_to):
+            # "why did Ukraine add a holiday in 2021?": the year may be the event's, and no
+            # article is dated then; answer from any date, and say so
+            q = replace(q, date_from=None, date_to=None)
+            allowed, note = _allowed(index, q), NO_ARTICLE_DATED
         verdict: Verdict | None = None
         if not q.text:
             verdict = Verdict("none", message=ASK_SOMETHING)
         elif allowed is not None and not len(allowed):
-            verdict = Verdict("none", message=NO_MATCHING_DATES)
+            verdict = Verdict("none", message=NO_MATCHING_SOURCE)
         if verdict is None:
             query, speakers, found = self.gather(index, q, mode, allowed)
             verdict = judge(query, speakers, self.ranker.rank(query, speakers, found), k)
+        if note and verdict.kind != "none":
+            verdict = replace(verdict, message=" ".join(m for m in (note, verdict.message) if m))
         return compose(index, question, verdict, k)
 
     def gather(self, index: SearchIndex, q: Question, mode: Mode, allowed: np.ndarray | None

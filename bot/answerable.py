@@ -33,7 +33,8 @@ PER_SPEAKER = 3  # quotes per speaker in "who said what", so several voices fit 
 CONTEXT_PASSAGES = 2  # passages shown after a quotes answer at least
 
 NO_ANSWER = "The corpus has no answer to that: no article I have is about it."
-NO_MATCHING_DATES = "No article in the corpus matches those dates or that source."
+NO_MATCHING_SOURCE = "No article in the corpus comes from that source in those dates."
+NO_ARTICLE_DATED = "No article in the corpus is dated then; these come from other dates."
 ASK_SOMETHING = "Ask me about the news, e.g. “who said what about Idlib?”"
 
 

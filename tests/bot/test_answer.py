@@ -152,3 +152,11 @@ def test_reload_swaps_in_a_new_generation_and_refuses_a_damaged_one_once(tmp_pat
     assert not answerer.reload_if_changed()  # not re-hashed every interval
     assert answerer.index.generation == report.generation  # still answering from the good one
     assert answerer.ask("who said what about Idlib?").kind == "quotes"
+
+
+def test_dates_no_article_has_are_dropped_and_the_answer_says_so(answerer):
+    """The year may be the event's: with no article dated then, answer from any date."""
+    answer = answerer.ask("what did Lavrov say about the ceasefire in 2019?")
+    assert answer.kind == "quotes" and answer.quotes[0].speaker == "Sergei Lavrov"
+    assert "No article in the corpus is dated then" in (answer.message or "")
+    assert_verbatim(answer)
