@@ -42,13 +42,8 @@ def nobody(phrase: str) -> str:
     return f"No article in the corpus mentions {phrase}."
 
 
-def no_quotes_on_it(phrase: str) -> str:
-    return f"I found no quotes from {phrase} on that; these passages report on it and name them."
-
-
 def no_quotes_from(phrase: str) -> str:
-    return (f"I found no quotes from {phrase} on that, nor a passage naming them. "
-            "The closest passages on the topic:")
+    return f"I found no quotes from {phrase} on that. The closest passages on the topic:"
 
 
 def unknown_speaker(phrase: str) -> str:
@@ -106,11 +101,7 @@ def judge(query: Query, speakers: Speakers, ranked: list[Candidate], k: int) -> 
             margin = SPEAKER_MARGIN if question.topic else float("inf")
             return _answer(theirs, passages, k, found, margin,
                            quotes=SPEAKER_QUOTES if question.topic else None, per_speaker=k)
-        if speakers.matches or speakers.is_name:
-            naming = [c for c in passages if _names(c, speakers)]
-            if naming:
-                return Verdict("passages", passages=naming, evidence=found,
-                               message=no_quotes_on_it(speakers.phrase))
+        if speakers.matches or speakers.is_name:  # never said to be about them
             return Verdict("passages", passages=passages, evidence=found,
                            message=no_quotes_from(speakers.phrase))
         return _answer(statements, passages, k, found, WHO_MARGIN,
@@ -144,10 +135,3 @@ def _by_speaker(statements: list[Candidate], per_speaker: int) -> list[Candidate
     for c in statements:
         groups.setdefault(c.speaker or c.role, []).append(c)
     return [c for group in groups.values() for c in sorted(group, key=lambda c: c.reported)[:per_speaker]]
-
-
-def _names(candidate: Candidate, speakers: Speakers) -> bool:
-    """Does a passage name the speaker asked about (their phrase's or a match's surname)?"""
-    text = candidate.text.lower()
-    keys = [m.key for m in speakers.matches[:5]] or [speakers.phrase or ""]
-    return any(key.split()[-1].lower() in text for key in keys if key.split())

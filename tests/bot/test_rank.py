@@ -120,16 +120,14 @@ def test_own_words_come_before_reports_and_each_speaker_is_capped():
     assert [c.id for c in verdict.quotes] == [1, 2, 3][:PER_SPEAKER]  # one speaker's few
 
 
-def test_a_speaker_with_no_words_on_it_gets_only_passages_that_name_them():
+def test_a_speaker_with_no_words_on_it_gets_passages_never_said_to_be_about_them():
     q = query("the ceasefire", question="What did Ann Lee say about the ceasefire?")
     lee = Speakers("Ann Lee", (SpeakerMatch(1, "Ann Lee", 1.0, "name"),))
     naming = passage(0, "Ann Lee visited the front; the ceasefire held.", 0.5)
     other = passage(1, "The ceasefire held overnight.", 0.7)
     verdict = judge(q, lee, FeatureRanker().rank(q, lee, [other, naming]), k=5)
-    assert verdict.kind == "passages" and [c.id for c in verdict.passages] == [0]
-    assert "Ann Lee" in (verdict.message or "")
-    verdict = judge(q, lee, FeatureRanker().rank(q, lee, [other]), k=5)  # none names her
-    assert "nor a passage naming them" in (verdict.message or "")
+    assert verdict.kind == "passages" and [c.id for c in verdict.passages] == [1, 0]
+    assert verdict.message == "I found no quotes from Ann Lee on that. The closest passages on the topic:"
 
 
 # --- joining ----------------------------------------------------------------------------------
