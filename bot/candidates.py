@@ -62,6 +62,13 @@ class Candidate:
     score: float = 0.0  # the ranker's
     found_by: frozenset[str] = field(default_factory=frozenset)  # the retrievers that found it
 
+    def but(self, **changes: object) -> Candidate:
+        """A copy with some fields changed: `dataclasses.replace` without its checks, which
+        cost ~3 ms an ask over a few hundred candidates."""
+        new = object.__new__(Candidate)
+        new.__dict__.update(self.__dict__, **changes)
+        return new
+
     @property
     def key(self) -> tuple[CandidateKind, int]:
         return self.kind, self.id

@@ -6,8 +6,6 @@ sees that a statement was found by its own words and also sits in the best passa
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.candidates import Candidate
 
 
@@ -21,8 +19,8 @@ def join(*lists: list[Candidate]) -> list[Candidate]:
     for candidates in lists:
         for c in candidates:
             seen = merged.get(c.key)
-            merged[c.key] = c if seen is None else replace(
-                seen, dense=_best(seen.dense, c.dense), lexical=_best(seen.lexical, c.lexical),
+            merged[c.key] = c if seen is None else seen.but(
+                dense=_best(seen.dense, c.dense), lexical=_best(seen.lexical, c.lexical),
                 chunk_dense=_best(seen.chunk_dense, c.chunk_dense),
                 chunk_lexical=_best(seen.chunk_lexical, c.chunk_lexical),
                 found_by=seen.found_by | c.found_by)

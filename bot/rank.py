@@ -11,7 +11,7 @@ can take its place, a learned ranker or a cross-encoder, without touching the ot
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.candidates import Candidate, Query
@@ -109,7 +109,7 @@ class FeatureRanker:
                 if speakers.phrase:
                     match = speakers.confidence(c.speaker_id)
                     score += w.speaker * match if match else -w.other_speaker
-            scored.append(replace(c, score=round(score, 6), cover=own, cover_context=ctx))
+            scored.append(c.but(score=round(score, 6), cover=own, cover_context=ctx))
         return sorted(scored, key=lambda c: -c.score)
 
 

@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from bot.candidates import Candidate, Query
@@ -20,6 +18,7 @@ from index.search import Hit, SearchIndex
 
 DEPTH = 40  # candidates each retriever returns
 NO_TOPIC_DEPTH = 200  # a speaker's statements read when the question gives no topic
+EXACT_UP_TO = 2_000  # a speaker's statements scored exactly up to this many, else by the index
 
 
 def passages(index: SearchIndex, query: Query, depth: int = DEPTH,
@@ -72,9 +71,11 @@ def speaker_statements(index: SearchIndex, query: Query, speakers: Speakers,
     lexical: dict[int, float] = {}
     if query.question.topic:
         chosen = set()
-        if query.mode != "bm25":
+        if query.mode != "bm25" and len(ids) <= EXACT_UP_TO:
             cosines = index.statements.cosine(ids, query.vector)
             chosen = set(ids[np.argsort(-cosines)[:depth]].tolist())
+        elif query.mode != "bm25":  # "the UN": thousands of statements; the vector index, masked
+            chosen = set(index.statements.vectors.search(query.vector, depth, mask)[1].tolist())
         if query.mode != "dense":
             scores, found = index.statements.lexical.search(query.text, depth, mask)
             top = float(scores.max()) if len(scores) else 1.0
@@ -98,7 +99,7 @@ def statements_in(index: SearchIndex, query: Query, found: list[Candidate]) -> l
     inside = np.isin(chunks, chunk_ids)
     found_in = _statements(index, query, ids[inside].tolist(), {}, "in-passages")
     chunk_of = dict(zip(ids[inside].tolist(), chunks[inside].tolist()))
-    return [replace(c, chunk_lexical=lexical[chunk_of[c.id]]) for c in found_in]
+    return [c.but(chunk_lexical=lexical[chunk_of[c.id]]) for c in found_in]
 
 
 def _statements(index: SearchIndex, query: Query, ids: list[int], lexical: dict[int, float],

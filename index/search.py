@@ -27,7 +27,7 @@ from index.config import IndexSettings
 from index.dense import FaissStore, VectorStore
 from index.lexical import LexicalIndex, tokenize
 from index.quotes import Quote
-from index.speakers import NameHints, Pair, SpeakerTable
+from index.speakers import NameHints, Pair, SpeakerTable, source_of
 from index.statements import STATEMENTS
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -247,16 +247,26 @@ class SearchIndex:
                              self._rows("SELECT DISTINCT speaker, role FROM quotes")])
 
     def matching_speakers(self, query: str, hints: NameHints,
-                          matches: Callable[[str | None, str | None], bool]) -> list[Pair]:
+                          matches: Callable[[str | None, str | None], bool],
+                          nearest: np.ndarray | None = None, limit: int = 0) -> list[Pair]:
         """The (speaker, role) pairs a user's name for someone matches, remembered per query;
-        `matches` runs only on the pairs that pass `hints`.
+        `matches` runs only on the pairs that pass `hints` (with `limit`, on that many at most,
+        those whose speaker ranks highest in `nearest`, a score per speaker id: "army" passes
+        thousands of pairs, and the full matcher costs ~40 us a pair).
         A person matched by a role in one article is the same person under another role
         ("head of the Syrian Observatory" here, "Observatory director" there): a full name
         matched once brings all its pairs."""
         def match() -> list[Pair]:
-            found = {(s, r) for s, r in self.speakers.candidates(hints) if matches(s, r)}
+            candidates = self.speakers.candidates(hints)
+            if limit and nearest is not None and len(candidates) > limit:
+                ids = self.speaker_ids
+                score = [nearest[ids[source_of(*p)]] if source_of(*p) in ids else -1.0
+                         for p in candidates]
+                candidates = [candidates[i] for i in np.argsort(score)[::-1][:limit]]
+            found = {(s, r) for s, r in candidates if matches(s, r)}
             names = {s for s, _ in found if s and len(s.split()) >= 2}
-            return [(s, r) for s, r in self.speakers.pairs if (s, r) in found or s in names]
+            found.update(p for name in names for p in self.speakers.by_name[name])
+            return [p for p in self.speakers.pairs if p in found]
 
         return _remembered(self._speaker_cache, query.lower(), match, limit=1024)
 

@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -132,12 +133,23 @@ def _letters(text: str) -> int:
 class SpeakerTable:
     def __init__(self, pairs: list[Pair]):
         self.pairs = pairs
-        texts = [f"{s or ''} {r or ''}".lower() for s, r in pairs]
+        # as the matcher reads names: no dots, no apostrophe inside a word ("O'Brien" = "OBrien")
+        texts = [re.sub(r"(?<=\w)['’](?=\w)(?!s\b)", "", f"{s or ''} {r or ''}".replace(".", "")).lower()
+                 for s, r in pairs]
         self._blob = "\n".join(texts)  # needles never hold "\n": a hit lies inside one pair
         self._starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]]).tolist()
         # Only a-z matter: acronyms are letters. A pair's initials are those of its \w+ runs.
         self._initials = np.array([_letters("".join(w[0] for w in re.findall(r"\w+", t)))
                                    for t in texts], dtype=np.int64)
+
+    @cached_property
+    def by_name(self) -> dict[str, list[Pair]]:
+        """Every pair of each named speaker."""
+        found: dict[str, list[Pair]] = {}
+        for pair in self.pairs:
+            if pair[0]:
+                found.setdefault(pair[0], []).append(pair)
+        return found
 
     def candidates(self, hints: NameHints) -> list[Pair]:
         """The pairs that pass `hints`, in table order."""

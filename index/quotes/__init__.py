@@ -18,6 +18,6 @@ stored speakers.
 """
 
 from index.quotes.extract import Quote, extract_quotes, extract_statements
-from index.quotes.matching import speaker_matches
+from index.quotes.matching import necessary_words, speaker_matches
 
-__all__ = ["Quote", "extract_quotes", "extract_statements", "speaker_matches"]
+__all__ = ["Quote", "extract_quotes", "extract_statements", "speaker_matches", "necessary_words"]

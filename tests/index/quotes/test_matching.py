@@ -104,3 +104,27 @@ def test_a_description_ending_in_a_place_is_no_short_name():
 
 def test_an_apostrophe_inside_a_name_is_optional():
     assert speaker_matches("Stephen O'Brien", probe("Stephen OBrien"))
+
+
+def test_every_match_holds_one_of_the_necessary_words():
+    """What the speaker table filters on must never lose a true match."""
+    from index.quotes import necessary_words
+    from index.speakers import NameHints, SpeakerTable
+
+    pairs = [("Chris Murphy", "Sen."), ("Jens Laerke", None), ("Sanders", None),
+             ("Farhan Haq", "United Nations Deputy Spokesman"), ("Claudia Ruiz Massieu", "Foreign Secretary"),
+             ("Oleg Paroev", "chief executive of Vkusno & tochka"), ("Dmitry Peskov", "Kremlin spokesperson"),
+             ("Stephen OBrien", None), ("Sergei Lavrov", "the top Russian diplomat"),
+             ("International Committee of the Red Cross", None), ("Kevin Kennedy", "UN coordinator"),
+             ("Rami Abdel Rahman", "head of the Syrian Observatory for Human Rights")]
+    queries = ["Senator Chris Murphy", "OCHA spokesman Jens Laerke", "Bernie Sanders", "the UN",
+               "Mexico's foreign secretary", "the head of Vkusno & tochka", "the Kremlin spokesman",
+               "Stephen O'Brien", "the top Russian diplomat", "Red Cross", "United Nations",
+               "the director of the Syrian Observatory", "Lavrov", "NATO's chief"]
+    table = SpeakerTable(pairs)
+    for query in queries:
+        acronyms = tuple(w.lower() for w in query.split() if w.isupper())
+        passed = set(table.candidates(NameHints(necessary_words(query), acronyms)))
+        for pair in pairs:
+            if speaker_matches(query, probe(*pair)):
+                assert pair in passed, (query, pair)
