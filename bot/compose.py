@@ -34,6 +34,9 @@ def quote_items(index: SearchIndex, chosen: list[Candidate], k: int) -> list[Quo
         return []
     records = {r.id: r for r in index.statement_records([c.id for c in chosen[: 4 * k]])}
     siblings = quotes_by_article(index, list(records.values()))
+    carrying: dict[str, set[int]] = {}  # text hash -> the articles carrying those words
+    for o in index.quotes_with_hash(sorted({r.text_hash for r in records.values()})):
+        carrying.setdefault(o.text_hash, set()).add(o.article_row)
     items: list[QuoteItem] = []
     seen: set[str] = set()
     for c in chosen[: 4 * k]:
@@ -45,12 +48,12 @@ def quote_items(index: SearchIndex, chosen: list[Candidate], k: int) -> list[Quo
             continue
         seen.update(r.text_hash for r in run)
         text, form = shown(index, record, run)
-        others = [index.articles[o.article_row] for o in index.quotes_with_hash([record.text_hash])
-                  if o.article_row != record.article_row]
+        others = [index.articles[row] for row in sorted(carrying.get(record.text_hash, ()))
+                  if row != record.article_row]
         items.append(QuoteItem(
             speaker=record.quote.speaker, speaker_role=record.quote.role, text=text, form=form,
             score=round(c.score, 4), article=ref(index.articles[record.article_row]),
-            also_in=[ref(o) for o in {o.row: o for o in others}.values()],
+            also_in=[ref(o) for o in others],
             dates=date_mentions(text, index.articles[record.article_row])))
         if len(items) >= k:
             break

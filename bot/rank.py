@@ -109,7 +109,7 @@ class FeatureRanker:
                 if speakers.phrase:
                     match = speakers.confidence(c.speaker_id)
                     score += w.speaker * match if match else -w.other_speaker
-            scored.append(c.but(score=round(score, 6), cover=own, cover_context=ctx))
+            scored.append(c.but(score=score, cover=own, cover_context=ctx))
         return sorted(scored, key=lambda c: -c.score)
 
 

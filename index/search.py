@@ -72,7 +72,7 @@ class Collection:
     def __init__(self, vectors: VectorStore, lexical: LexicalIndex, matrix: np.ndarray):
         self.vectors = vectors
         self.lexical = lexical
-        self.matrix = matrix
+        self.matrix = np.asarray(matrix)  # a plain view of the mmap: indexing a memmap costs more
 
     def __len__(self) -> int:
         return len(self.matrix)
@@ -141,6 +141,7 @@ class SearchIndex:
         self.acronyms = dict(self.db.execute("SELECT short, long FROM aliases").fetchall())
         self._text_cache: dict[int, str] = {}
         self._speaker_cache: dict[str, list[Pair]] = {}
+        self._statement_cache: dict[int, QuoteRecord] = {}
         self._lock = threading.Lock()  # one connection shared by the bot's worker threads
         # Indexes built before reported speech was extracted lack the column: still readable.
         self._has_reported = any(c[1] == "reported"
@@ -319,8 +320,18 @@ class SearchIndex:
         return self.passages.search(query, query_vector, k, mode, allowed, depth)
 
     def statement_records(self, ids: list[int]) -> list[QuoteRecord]:
-        """Statements by id (a quote's id is its statement row), in the order asked."""
-        found = {r[0]: self._quote(r) for r in self._quotes_where("id", sorted(set(ids)))}
+        """Statements by id (a quote's id is its statement row), in the order asked; each read
+        from SQLite once per generation (an ask reads ~150, mostly the same from question to
+        question on a topic), the memory bounded."""
+        cache = self._statement_cache  # shared by the bot's worker threads: read with .get
+        found = {i: r for i in ids if (r := cache.get(i)) is not None}
+        missing = sorted(set(ids) - found.keys())
+        if missing:
+            fresh = {r[0]: self._quote(r) for r in self._quotes_where("id", missing)}
+            if len(cache) > 200_000:
+                cache.clear()
+            cache.update(fresh)
+            found |= fresh
         return [found[i] for i in ids if i in found]
 
     def statement_mask(self, article_rows: np.ndarray) -> np.ndarray:
