@@ -19,7 +19,7 @@ from bot.excerpts import FULL_QUOTE_WORDS
 from bot.speakers import Speakers
 from index.lexical import held_terms
 
-HEAD = 60  # candidates scored in full (the words of each are read), after a first pass
+HEAD = 40  # statements scored in full (the words of each are read), after a first pass
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,11 @@ class FeatureRanker:
     def rank(self, query: Query, speakers: Speakers, candidates: list[Candidate]) -> list[Candidate]:
         w = self.weights
         use_words = query.mode != "dense"
-        candidates = sorted(candidates, key=lambda c: -self._first_pass(c, speakers))[:HEAD]
+        # every passage is scored (a passage shown is widened by its retrieved neighbours);
+        # of the statements, the `HEAD` best by a cheap first pass
+        statements = sorted((c for c in candidates if c.kind == "statement"),
+                            key=lambda c: -self._first_pass(c, speakers))[:HEAD]
+        candidates = [c for c in candidates if c.kind == "passage"] + statements
         cover = coverage(query, [c.text for c in candidates]) if use_words else [0.0] * len(candidates)
         around = (coverage(query, [c.context for c in candidates]) if use_words
                   else [0.0] * len(candidates))
