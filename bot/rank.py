@@ -85,14 +85,17 @@ class FeatureRanker:
         statements = sorted((c for c in candidates if c.kind == "statement"),
                             key=lambda c: -self._first_pass(c, speakers))[:HEAD]
         candidates = [c for c in candidates if c.kind == "passage"] + statements
-        cover = coverage(query, [c.text for c in candidates]) if use_words else [0.0] * len(candidates)
-        around = (coverage(query, [c.context for c in candidates]) if use_words
-                  else [0.0] * len(candidates))
+        # the words each holds are measured in every mode (the judge of answerability reads
+        # them), and count in the score unless the mode is dense only
+        held = coverage(query, [c.text for c in candidates])
+        around = coverage(query, [c.context for c in candidates])
+        cover = held if use_words else [0.0] * len(candidates)
+        context = around if use_words else [0.0] * len(candidates)
         names = _name_words(speakers)
         topic = bool(query.question.topic)
         top_dense = max((c.dense or 0.0 for c in candidates if c.kind == "passage"), default=1.0) or 1.0
         scored = []
-        for c, own, ctx in zip(candidates, cover, around):
+        for c, own, ctx, own_held, ctx_held in zip(candidates, cover, context, held, around):
             dense = 0.0 if query.mode == "bm25" else (c.dense or 0.0)
             lexical = (c.lexical or 0.0) if use_words else 0.0
             if c.kind == "passage":  # fused as the search fuses: cosine over the best one's
@@ -113,7 +116,7 @@ class FeatureRanker:
                 if speakers.phrase:
                     match = speakers.confidence(c.speaker_id)
                     score += w.speaker * match if match else -w.other_speaker
-            scored.append(c.but(score=score, cover=own, cover_context=ctx))
+            scored.append(c.but(score=score, cover=own_held, cover_context=ctx_held))
         return sorted(scored, key=lambda c: -c.score)
 
 
