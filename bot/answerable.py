@@ -133,5 +133,5 @@ def _by_speaker(statements: list[Candidate], per_speaker: int) -> list[Candidate
     them); in a group the speaker's own words first, then sentences reporting what was said."""
     groups: dict[str | None, list[Candidate]] = {}
     for c in statements:
-        groups.setdefault(c.speaker or c.role, []).append(c)
+        groups.setdefault(c.source, []).append(c)
     return [c for group in groups.values() for c in sorted(group, key=lambda c: c.reported)[:per_speaker]]

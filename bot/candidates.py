@@ -14,6 +14,7 @@ import numpy as np
 
 from bot.question import Question
 from index.search import Mode
+from index.speakers import source_of
 
 CandidateKind = Literal["passage", "statement"]
 
@@ -74,6 +75,11 @@ class Candidate:
         return self.kind, self.id
 
     @property
+    def source(self) -> str | None:
+        """Who the statement is by (`index.speakers.source_of`); None: unattributed."""
+        return source_of(self.speaker, self.role)
+
+    @property
     def attributed(self) -> bool:
         """A statement given to someone (a named speaker or a described source)."""
-        return self.speaker is not None or self.role is not None
+        return self.source is not None

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from bot.schema import Answer, ArticleRef, CorpusInfo, DateMention, PassageItem, QuoteItem
+from index.speakers import source_of
 
 MAX_MESSAGE = 4096  # Telegram's limit after entity parsing
 PAGE_BUDGET = 3800  # room left for the page footer
@@ -192,7 +193,7 @@ def _item_blocks(
 
 def speaker_key(quote: QuoteItem) -> str:
     """What groups quotes under one header, in Telegram and the terminal alike."""
-    return (quote.speaker or quote.speaker_role or "").strip().casefold()
+    return (source_of(quote.speaker, quote.speaker_role) or "").strip().casefold()
 
 
 def group_by_speaker(quotes: list[QuoteItem]) -> list[QuoteItem]:
