@@ -98,11 +98,17 @@ def _parse_date_text(text: str) -> datetime:
     return parsed
 
 
-def make_article(record: Mapping[str, object], default_id: str) -> Article:
-    """Check one record's fields and build the Article (text kept verbatim, only trimmed)."""
+def make_article(record: Mapping[str, object], default_id: str,
+                 max_chars: int | None = None) -> Article:
+    """Check one record's fields and build the Article (text kept verbatim, only trimmed).
+    A text over `max_chars` is refused: one runaway record (a whole archive pasted into one
+    field) would otherwise spend the build's hours embedding it."""
     text = str(record.get("text") or "").strip()
     if not text:
         raise ArticleError("no text")
+    if max_chars is not None and len(text) > max_chars:
+        raise ArticleError(f"text of {len(text):,} characters is over the limit of "
+                           f"{max_chars:,} (MAX_ARTICLE_CHARS); skipped")
     title = " ".join(str(record.get("title") or "").split())
     if not title:
         title = " ".join(text.split()[:12]) + "…"
@@ -140,7 +146,7 @@ _BULLET = re.compile(r"^\s*[•·*\-–]\s*")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 
-def _read_text_file(path: Path) -> Iterator[Article | Problem]:
+def _read_text_file(path: Path, max_chars: int | None) -> Iterator[Article | Problem]:
     raw = path.read_text(encoding="utf-8")
     front = _FRONT_MATTER.match(raw)
     try:
@@ -149,13 +155,13 @@ def _read_text_file(path: Path) -> Iterator[Article | Problem]:
             if not isinstance(meta, dict):
                 raise ArticleError("front matter is not a mapping")
             record = {k: meta.get(k) for k in FIELDS if k != "text"}
-            yield make_article(record | {"text": raw[front.end() :]}, default_id=path.stem)
+            yield make_article(record | {"text": raw[front.end() :]}, path.stem, max_chars)
             return
         # The seed's form: line 1 the date, line 2 the title after a bullet, then the body.
         first, _, rest = raw.lstrip("\ufeff").partition("\n")
         title, _, body = rest.partition("\n")
         record = {"date": first, "title": _BULLET.sub("", title), "text": body}
-        yield make_article(record, default_id=path.stem)
+        yield make_article(record, path.stem, max_chars)
     except (ArticleError, yaml.YAMLError) as exc:
         yield Problem(path, None, f"{exc} (expected YAML front matter, or line 1 a date and "
                                   "line 2 the title)")
@@ -175,17 +181,18 @@ def jsonl_records(path: Path) -> Iterator[tuple[int, dict | str]]:
             yield number, record if isinstance(record, dict) else "not a JSON object"
 
 
-def _read_jsonl(path: Path) -> Iterator[Article | Problem]:
+def _read_jsonl(path: Path, max_chars: int | None) -> Iterator[Article | Problem]:
     for number, record in jsonl_records(path):
         try:
             if isinstance(record, str):
                 raise ArticleError(record)
-            yield make_article(record, default_id=f"{path.stem}-{number - 1}")
+            yield make_article(record, f"{path.stem}-{number - 1}", max_chars)
         except ArticleError as exc:
             yield Problem(path, number, str(exc))
 
 
-def _read_csv(path: Path, mapping: Mapping[str, str]) -> Iterator[Article | Problem]:
+def _read_csv(path: Path, mapping: Mapping[str, str],
+              max_chars: int | None) -> Iterator[Article | Problem]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle, strict=True)  # broken quoting is an error, not a guess
         columns = {f: mapping.get(f, f) for f in FIELDS}
@@ -206,7 +213,7 @@ def _read_csv(path: Path, mapping: Mapping[str, str]) -> Iterator[Article | Prob
             row_number += 1
             record = {f: row.get(c) for f, c in columns.items()}
             try:
-                yield make_article(record, default_id=f"{path.stem}-{row_number}")
+                yield make_article(record, f"{path.stem}-{row_number}", max_chars)
             except ArticleError as exc:
                 yield Problem(path, reader.line_num, str(exc))
 
@@ -226,8 +233,10 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Problem]:
             yield Problem(path, None, "no such file or directory")
 
 
-def load(paths: Iterable[Path], csv_map: Mapping[str, str] | None = None) -> Iterator[Article | Problem]:
-    """Every article under `paths`, in a stable order, with a Problem for whatever was skipped."""
+def load(paths: Iterable[Path], csv_map: Mapping[str, str] | None = None,
+         max_chars: int | None = None) -> Iterator[Article | Problem]:
+    """Every article under `paths`, in a stable order, with a Problem for whatever was skipped
+    (also an article whose text is longer than `max_chars`)."""
     for item in iter_files(paths):
         if isinstance(item, Problem):
             yield item
@@ -235,10 +244,10 @@ def load(paths: Iterable[Path], csv_map: Mapping[str, str] | None = None) -> Ite
         suffix = item.suffix.lower()
         try:
             if suffix == ".jsonl":
-                yield from _read_jsonl(item)
+                yield from _read_jsonl(item, max_chars)
             elif suffix == ".csv":
-                yield from _read_csv(item, csv_map or {})
+                yield from _read_csv(item, csv_map or {}, max_chars)
             else:
-                yield from _read_text_file(item)
+                yield from _read_text_file(item, max_chars)
         except (OSError, UnicodeDecodeError) as exc:
             yield Problem(item, None, f"cannot read: {exc}")

@@ -86,11 +86,11 @@ def embedding_text(article: Article, chunk: Chunk) -> str:
 
 
 def collect(paths: Iterable[Path], csv_map: dict[str, str] | None, report: BuildReport,
-            strict: bool) -> list[Article]:
+            strict: bool, max_chars: int | None = None) -> list[Article]:
     """Load, report what was skipped, and keep one article per distinct text and per id."""
     by_id: dict[str, Article] = {}
     seen_text: set[str] = set()
-    for item in load(paths, csv_map):
+    for item in load(paths, csv_map, max_chars):
         if isinstance(item, Problem):
             report.skipped.append(item)
             continue
@@ -217,7 +217,7 @@ def build(
         raise BuildError("no such file or directory: " + ", ".join(missing) +
                          "; nothing was changed")
     report = BuildReport()
-    articles = collect(paths, csv_map, report, strict)
+    articles = collect(paths, csv_map, report, strict, settings.max_article_chars)
     if not articles:
         raise BuildError("no articles found in " + ", ".join(map(str, paths)) +
                          ("; nothing was changed" if report.skipped else ""))

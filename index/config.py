@@ -28,3 +28,7 @@ class IndexSettings(BaseSettings):
     embedding_batch_size: int = Field(32, ge=1, le=1024)
     chunk_words: int = Field(80, ge=20, le=400, description="Target words per chunk.")
     store_backend: Literal["faiss", "qdrant"] = Field("faiss")
+    max_article_chars: int = Field(
+        500_000, ge=1_000,
+        description="Longer article texts are skipped with the reason (fatal with --strict).",
+    )

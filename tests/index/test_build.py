@@ -215,6 +215,27 @@ def test_strict_makes_bad_input_fatal(tmp_path, settings, embedder):
         build([bad], settings, strict=True, embedder=embedder)
 
 
+def test_an_oversized_article_is_skipped_with_its_reason_and_fatal_with_strict(tmp_path,
+                                                                              embedder):
+    settings = IndexSettings(index_dir=tmp_path / "index", max_article_chars=5_000)
+    small = {"id": "small", "title": "Talks", "date": "2022-03-01",
+             "text": 'The minister said: "We will talk again on Monday." Nothing else was agreed.'}
+    runaway = small | {"id": "runaway", "text": "An archive pasted into one field. " * 1_000}
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps(small) + "\n" + json.dumps(runaway) + "\n")
+
+    report = build([path], settings, embedder=embedder)
+    assert report.articles == 1 and report.embedded_chunks == report.chunks == 1
+    [problem] = report.skipped
+    assert str(problem).startswith(f"{path}:2: text of 33,999 characters is over the limit of "
+                                   "5,000 (MAX_ARTICLE_CHARS)")
+    assert "MAX_ARTICLE_CHARS" in report.summary()
+    with pytest.raises(BuildError, match="feed.jsonl:2: text of 33,999"):
+        build([path], IndexSettings(index_dir=tmp_path / "strict", max_article_chars=5_000),
+              strict=True, embedder=embedder)
+    assert store.current_generation(tmp_path / "strict") is None
+
+
 def test_cli_prints_a_summary_with_skipped_files(tmp_path):
     folder = tmp_path / "c"
     folder.mkdir()
