@@ -26,7 +26,7 @@ from bot.join import join
 from bot.question import QUESTION_WORDS, Question, as_text, parse
 from bot.rank import FeatureRanker, Ranker
 from bot.schema import Answer, CorpusInfo
-from bot.speakers import Speakers, resolve
+from bot.speakers import Speakers, in_story, resolve
 from index import store
 from index.config import IndexSettings
 from index.search import Mode, SearchIndex
@@ -129,9 +129,10 @@ class Answerer:
         # the speaker's words help BM25 find their statements and the stories naming them
         words = f"{q.speaker} {q.topic}" if q.speaker and q.topic else None
         passages = retrieve.passages(index, query, text=words)
-        return query, speakers, join(retrieve.speaker_statements(index, query, speakers),
-                                     retrieve.statements(index, query, text=words), passages,
-                                     retrieve.statements_in(index, query, passages))
+        found = join(retrieve.speaker_statements(index, query, speakers),
+                     retrieve.statements(index, query, text=words), passages,
+                     retrieve.statements_in(index, query, passages))
+        return query, in_story(index, speakers, found, q.topic), found
 
     def _query(self, index: SearchIndex, q: Question, mode: Mode,
                allowed: np.ndarray | None) -> Query:

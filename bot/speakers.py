@@ -12,11 +12,12 @@ the bot can say plainly that no article mentions that person.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from bot.candidates import Candidate
 from index.aliases import curated_aliases
 from index.quotes import Quote, necessary_words, speaker_matches
 from index.quotes.vocab import _ORG_WORDS, _TITLES
@@ -97,8 +98,7 @@ def resolve(index: SearchIndex, phrase: str | None, vector: np.ndarray | None) -
             if by_words or _bare(index.speaker_keys[speaker_id]) == _bare(variant):
                 take(speaker_id, sure, how)
             else:  # role words only: as sure as the meaning is near
-                share = meaning_confidence(float(cosines[speaker_id])) / ALIAS
-                take(speaker_id, sure * (ROLE + (1 - ROLE) * share), how)
+                take(speaker_id, sure * role_share(float(cosines[speaker_id])), how)
     if vector is not None and not (is_name and found):
         for i in np.argsort(-cosines)[:MEANING_TOP]:
             if cosines[i] >= MEANING_FLOOR:
@@ -111,6 +111,70 @@ def resolve(index: SearchIndex, phrase: str | None, vector: np.ndarray | None) -
     matches = tuple(sorted((m for m in found.values() if m.confidence >= MIN_CONFIDENCE),
                            key=lambda m: -m.confidence))
     return Speakers(phrase, matches, is_name, True, None if vector is None else cosines)
+
+
+def in_story(index: SearchIndex, speakers: Speakers, statements: Iterable[Candidate],
+             topic: str | None = None) -> Speakers:
+    """A title names whoever held it in the story asked about: "the president" of a July 2016
+    question is the president quoted in the stories retrieved for it, though by meaning alone
+    "the Bush administration" is nearer. The speakers of the retrieved statements that no
+    match took are tested on the phrase's words, under every role the corpus gives them, and
+    taken as a match by role words. Whoever the topic names is not the one asked about: "how did
+    the president react to Trump's speech?" asks for someone else than Trump."""
+    if not speakers.phrase or speakers.is_name:
+        return speakers
+    named = _named_in(topic)
+    if named:
+        speakers = replace(speakers, matches=tuple(
+            m for m in speakers.matches if _surname(m.key) not in named))
+    taken = {m.speaker_id for m in speakers.matches}
+    ids = {c.speaker_id for c in statements if c.kind == "statement" and c.speaker_id >= 0} - taken
+    if not ids:
+        return speakers
+    phrase = head(speakers.phrase)
+    _, matches = _matcher(phrase)
+    title = necessary_words(phrase)  # "president" (and its synonyms) of "the US president"
+    asked = {w.lower() for w in re.findall(r"[\w’'-]+", phrase)}
+    found = []
+    for speaker_id in sorted(ids):
+        key = index.speaker_keys[speaker_id]
+        if _surname(key) in named:
+            continue
+        pairs = index.speakers.by_name.get(key) or [(None, key)]
+        if any(matches(s, r) or _holds_title(r, title, asked) for s, r in pairs):
+            cosine = float(speakers.similarity[speaker_id]) if speakers.similarity is not None else 0.0
+            found.append(SpeakerMatch(speaker_id, key, ALIAS * role_share(cosine), "story"))
+    if not found:
+        return speakers
+    return replace(speakers, matches=tuple(sorted((*speakers.matches, *found),
+                                                  key=lambda m: -m.confidence)))
+
+
+def _named_in(topic: str | None) -> set[str]:
+    """The capitalised words of a topic, lower-cased ("trump")."""
+    words = re.findall(r"[\w’'-]+", topic or "")
+    return {w.lower().removesuffix("’s").removesuffix("'s") for w in words if w[:1].isupper()}
+
+
+def _surname(key: str) -> str:
+    words = re.findall(r"[\w’'-]+", key)
+    return words[-1].lower() if words else ""
+
+
+def _holds_title(role: str | None, title: tuple[str, ...], asked: set[str]) -> bool:
+    """Does a role hold the phrase's title ("President" for "the US president") without a
+    qualifier the phrase does not give ("Russian President" is not "the US president")?"""
+    if not role or not title:
+        return False
+    words = {w.lower() for w in re.findall(r"[\w’'-]+", role)}
+    named = {w.lower() for w in re.findall(r"\b[A-Z][\w’'-]*", role)}
+    return bool(words & set(title)) and named <= asked | set(title)
+
+
+def role_share(cosine: float) -> float:
+    """A match by role words alone, as sure as the description's meaning is near: `ROLE` at
+    least, up to a name's."""
+    return ROLE + (1 - ROLE) * meaning_confidence(cosine) / ALIAS
 
 
 def head(phrase: str) -> str:
