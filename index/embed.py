@@ -12,16 +12,15 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.config import DEFAULT_MODEL
+from index.precision import Precision
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
-
-Precision = Literal["float32", "bfloat16"]
 
 # Never reach for a model hub (none is reachable on many operators' servers), and keep the
 # tokenizer's own threads out of the bot's worker threads: for both embedding paths.
@@ -48,21 +47,24 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
-def cpu_has_amx() -> bool:
-    """bfloat16 matmuls are ~3x faster than float32 only with AMX; without it they are slower."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "amx_bf16" in flags
-
-
-def choose_precision(setting: str) -> Precision:
+def choose_precision(setting: str, model: str = DEFAULT_MODEL,
+                     cache: Path | None = None) -> Precision:
+    """A forced setting as it is; `auto` as measured on this machine (index/precision.py),
+    remembered in `cache` (the PRECISION_CACHE setting when None)."""
     if setting == "auto":
-        return "bfloat16" if cpu_has_amx() else "float32"
+        from index.config import IndexSettings
+        from index.precision import auto_precision
+
+        return auto_precision(model, cache or IndexSettings().precision_cache).precision
     if setting not in ("float32", "bfloat16"):
         raise ValueError(f"EMBEDDING_PRECISION must be auto, float32 or bfloat16, not {setting!r}")
     return setting  # type: ignore[return-value]
+
+
+def query_precision(setting: str, index_precision: str) -> str:
+    """Questions are embedded as the index was, unless the operator forces a precision: an
+    `auto` here must not measure again and perhaps pick what the index was not built with."""
+    return index_precision if setting == "auto" else setting
 
 
 def weights_sha256(path: str | Path) -> str:
@@ -190,6 +192,7 @@ class Embedder:
     precision_setting: str = "auto"
     batch_size: int = 32
     lean: bool = True  # float32 BERT models run on LeanBert (no sentence_transformers import)
+    precision_cache: Path | None = None  # where `auto` remembers its measurement (see config)
 
     @cached_property
     def _lean(self) -> LeanBert | None:
@@ -200,7 +203,7 @@ class Embedder:
 
     @cached_property
     def precision(self) -> Precision:
-        return choose_precision(self.precision_setting)
+        return choose_precision(self.precision_setting, self.model_name, self.precision_cache)
 
     @cached_property
     def model(self) -> SentenceTransformer:
