@@ -48,3 +48,21 @@ def test_lean_path_gives_the_same_vectors_as_sentence_transformers(embedder):
              "“This is the worst wave of displacement we’ve seen,” Carboni said. " * 30]
     reference = Embedder(precision_setting="float32", lean=False).encode(texts)
     assert np.abs(embedder.encode(texts) - reference).max() < 1e-5
+
+
+def test_lean_path_in_bfloat16_agrees_with_sentence_transformers_in_bfloat16():
+    """bfloat16 also runs lean (a bot serving a bfloat16 index keeps its fast start); rounding
+    differs in order from sentence-transformers', so the vectors agree to cosine, not bits."""
+    from index.embed import Embedder
+
+    lean = Embedder(precision_setting="bfloat16")
+    assert lean._lean is not None
+    texts = ["Lavrov told the UN Human Rights Council in Geneva.", "short",
+             "“This is the worst wave of displacement we’ve seen,” Carboni said. " * 30]
+    mine = lean.encode(texts)
+    reference = Embedder(precision_setting="bfloat16", lean=False).encode(texts)
+    exact = Embedder(precision_setting="float32").encode(texts)
+    assert mine.dtype == np.float32 and np.allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-5)
+    assert np.sum(mine * reference, axis=1).min() > 0.9999
+    assert np.sum(mine * exact, axis=1).min() > 0.999
+    assert np.abs(mine - exact).max() > 0  # it did run in bfloat16
