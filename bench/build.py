@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import DATA_FILES, ROOT, machine, table  # noqa: E402
+from bench.common import DATA_FILES, ROOT, dev_questions, machine, percentiles, table  # noqa: E402
 
 
 def sample_corpus(folder: Path, articles: int | None) -> Path:
@@ -123,6 +123,20 @@ def end_to_end(paths: list[Path], precision: str) -> tuple[float, int]:
     return report.elapsed, report.chunks
 
 
+def question_latency(precision: str, questions: list[str]) -> list[float]:
+    """One question at a time, as the bot embeds it (one thread, no padding): p50/p95 ms."""
+    from index.embed import Embedder
+
+    embedder = Embedder(precision_setting=precision)
+    embedder.encode([questions[0]])
+    spent = []
+    for question in questions:
+        started = time.perf_counter()
+        embedder.encode([question])
+        spent.append(time.perf_counter() - started)
+    return percentiles(spent, (50, 95))
+
+
 def auto_decision():
     """What `auto` chose here, measuring now if this machine has no remembered decision."""
     from index.config import IndexSettings
@@ -205,6 +219,14 @@ def main(argv: list[str] | None = None) -> int:
             print(table(["variant", "passages", "seconds", "passages/s", "vs plain", "mean cos",
                          "min cos"], rows))
             results["variants"].append({"corpus": name, "rows": rows})
+    questions = dev_questions()
+    latency = {p: question_latency(p, questions) for p in ("float32", "bfloat16")}
+    print(f"\nOne question embedded, as the bot does ({len(questions)} questions of "
+          "eval/dev.jsonl, one at a time):")
+    print(table(["precision", "p50 ms", "p95 ms"],
+                [[f"{p}{' (chosen)' if p == chosen else ''}", f"{a:.1f}", f"{b:.1f}"]
+                 for p, (a, b) in latency.items()]))
+    results["questions"] = latency
     print("\nQuality: a mean cosine above 0.999 to float32 leaves retrieval rankings practically "
           "unchanged; vectors of one index must still come from one precision (the manifest "
           "records it), so switching precision means `--rebuild`.")

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
@@ -44,3 +44,9 @@ class IndexSettings(BaseSettings):
         500_000, ge=1_000,
         description="Longer article texts are skipped with the reason (fatal with --strict).",
     )
+
+    @field_validator("precision_cache", mode="before")
+    @classmethod
+    def _default_when_empty(cls, value: object) -> object:
+        """`PRECISION_CACHE=` left empty in `.env` means the default, not the current folder."""
+        return default_precision_cache() if value in ("", None) else value

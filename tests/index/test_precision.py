@@ -222,6 +222,19 @@ def test_forced_settings_never_measure_or_write(tmp_path, monkeypatch):
         choose_precision("int4", "m", cache)
 
 
+def test_the_cache_lives_in_the_users_cache_folder_unless_set(tmp_path, monkeypatch):
+    from index.config import IndexSettings
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("PRECISION_CACHE", raising=False)
+    default = tmp_path / "newsroom-bot" / "precision.json"
+    assert IndexSettings().precision_cache == default
+    monkeypatch.setenv("PRECISION_CACHE", "")  # left empty in .env: the default, not "."
+    assert IndexSettings().precision_cache == default
+    monkeypatch.setenv("PRECISION_CACHE", str(tmp_path / "elsewhere.json"))
+    assert IndexSettings().precision_cache == tmp_path / "elsewhere.json"
+
+
 def test_auto_setting_uses_the_remembered_decision(tmp_path, monkeypatch):
     cache = tmp_path / "precision.json"
     DecisionCache(cache).put(machine_key("m"), precision.Decision("bfloat16", "test"))
