@@ -35,6 +35,11 @@ Precision = Literal["float32", "bfloat16"]
 SAMPLE = Path(__file__).with_name("precision_sample.txt")
 PASSAGES, PASSAGE_WORDS = 16, 80  # the build embeds ~80-word chunks, 32 to a batch
 ROUNDS = 2  # float32, bfloat16, float32, bfloat16: the best of each, so load from others evens out
+# ... unless bfloat16's first pass is slower than float32's by this much more than MIN_SPEEDUP
+# asks (AVX2 only: 0.3-0.5x), where its passes cost most. Only float32, the safe side, is taken
+# on one round: a burst of load on one float32 pass was seen to slow it 3x, so bfloat16 is
+# only ever accepted on the best of all rounds.
+CLEAR_MARGIN = 1.5
 # bfloat16 must beat float32 by more than the spread of repeated timings on a shared 2-core
 # machine (5-10% seen here), or a wobble would decide; its vectors are slightly less exact.
 MIN_SPEEDUP = 1.10
@@ -161,10 +166,13 @@ def decide(passages: int, float32: Timing, bfloat16: Timing) -> Decision:
 
 
 def measure(encode: Encode, passages: list[str], rounds: int = ROUNDS) -> Decision:
-    """Alternate the two precisions `rounds` times and keep each one's fastest pass. A
-    bfloat16 that fails to run at all is a float32 decision, not an error."""
+    """Alternate the two precisions up to `rounds` times and keep each one's fastest pass;
+    a bfloat16 clearly slower in the first round ends it. A bfloat16 that fails to run at all
+    is a float32 decision, not an error."""
     best: dict[str, Timing] = {}
     for _ in range(rounds):
+        if best and best["float32"].seconds / best["bfloat16"].seconds < MIN_SPEEDUP / CLEAR_MARGIN:
+            break
         for precision in ("float32", "bfloat16"):
             try:
                 timing = encode(precision, passages)

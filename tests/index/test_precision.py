@@ -102,7 +102,7 @@ def test_nan_vectors_keep_float32():
 
 
 def test_measure_alternates_and_keeps_each_precisions_best_pass():
-    times = iter([2.0, 1.5, 1.0, 3.0])  # float32 2.0 then 1.0; bfloat16 1.5 then 3.0
+    times = iter([2.0, 1.7, 1.0, 3.0])  # float32 2.0 then 1.0; bfloat16 1.7 then 3.0
     v = unit_vectors(4)
     calls = []
 
@@ -112,8 +112,18 @@ def test_measure_alternates_and_keeps_each_precisions_best_pass():
 
     d = measure(encode, ["a", "b", "c", "d"], rounds=2)
     assert calls == ["float32", "bfloat16", "float32", "bfloat16"]
-    assert d.float32_per_s == pytest.approx(4.0) and d.bfloat16_per_s == pytest.approx(4 / 1.5)
-    assert d.precision == "float32"  # best bfloat16 (1.5 s) is slower than best float32 (1.0 s)
+    assert d.float32_per_s == pytest.approx(4.0) and d.bfloat16_per_s == pytest.approx(4 / 1.7)
+    assert d.precision == "float32"  # best bfloat16 (1.7 s) is slower than best float32 (1.0 s)
+
+
+def test_only_a_clearly_slower_bfloat16_is_decided_on_one_round():
+    slow = FakeEncode({"float32": 1.0, "bfloat16": 3.0})  # 0.33x, as on an AVX2-only CPU
+    assert measure(slow, sample_passages(), rounds=3).precision == "float32"
+    assert slow.calls == ["float32", "bfloat16"]
+    for bf16_seconds in (0.3, 1.0 / MIN_SPEEDUP, 1.0):  # accepting bfloat16 takes every round
+        encode = FakeEncode({"float32": 1.0, "bfloat16": bf16_seconds})
+        measure(encode, sample_passages(), rounds=3)
+        assert len(encode.calls) == 6
 
 
 def test_bfloat16_that_fails_to_run_is_a_float32_decision_but_a_broken_model_is_an_error():
@@ -147,7 +157,7 @@ def test_sample_is_fixed_real_passages_of_build_length():
 
 def test_first_call_measures_and_stores_second_call_reads(tmp_path):
     cache = tmp_path / "sub" / "precision.json"
-    fast = FakeEncode({"float32": 1.0, "bfloat16": 0.5})
+    fast = FakeEncode({"float32": 1.0, "bfloat16": 0.7})
     first = auto_precision("m", cache, encode=fast, cpuinfo=CPU_AMX)
     assert first.precision == "bfloat16" and len(fast.calls) == 2 * precision.ROUNDS
     stored = json.loads(cache.read_text())["decisions"]
