@@ -274,12 +274,24 @@ def _finite(values: dict) -> dict:
             for k, v in values.items()}
 
 
+# One decision per machine key in a process, whichever file it came from: the build compares
+# its settings' decision with the manifest, and the embedder it makes must run the same one.
+_decided: dict[str, Decision] = {}
+
+
 def auto_precision(model: str, cache_path: Path, encode: Encode | None = None,
                    cpuinfo: str | None = None) -> Decision:
     """The remembered decision for this machine, measuring first if there is none. Where the
     decision cannot be remembered, float32 without measuring: a choice that could differ from
     run to run would make every build embed its whole corpus again."""
     key = machine_key(model, cpuinfo)
+    decision = _decided.get(key.text())
+    if decision is None:
+        decision = _decided[key.text()] = _remembered_or_measured(key, cache_path, encode)
+    return decision
+
+
+def _remembered_or_measured(key: MachineKey, cache_path: Path, encode: Encode | None) -> Decision:
     cache = DecisionCache(cache_path)
     found = cache.get(key)
     if found is not None:
@@ -291,7 +303,7 @@ def auto_precision(model: str, cache_path: Path, encode: Encode | None = None,
                 return found
             log.info("EMBEDDING_PRECISION=auto: measuring float32 against bfloat16 on this "
                      "machine (once; remembered in %s)", cache_path)
-            decision = measure(encode or embedder_timer(model), sample_passages())
+            decision = measure(encode or embedder_timer(key.model), sample_passages())
             cache.put(key, decision)
     except CacheUnwritable as exc:
         log.warning("EMBEDDING_PRECISION=auto cannot remember its measurement in %s (%s): "

@@ -63,6 +63,14 @@ def never(which, passages):
     raise AssertionError("measured although the decision was remembered")
 
 
+@pytest.fixture(autouse=True)
+def new_process():
+    """Each test starts as a fresh process would: no decision held in memory."""
+    precision._decided.clear()
+    yield
+    precision._decided.clear()
+
+
 # --- the rule ------------------------------------------------------------------------------
 
 def test_faster_and_close_takes_bfloat16():
@@ -164,8 +172,17 @@ def test_first_call_measures_and_stores_second_call_reads(tmp_path):
     (entry,) = stored.values()
     assert entry["key"]["flags"] == ["avx2", "avx512f", "avx512_bf16", "amx_tile", "amx_bf16"]
     assert entry["decision"]["precision"] == "bfloat16"
+    precision._decided.clear()  # the next run: read from the file
     again = auto_precision("m", cache, encode=never, cpuinfo=CPU_AMX)
     assert again == first
+
+
+def test_one_process_keeps_one_decision_whichever_file_is_asked(tmp_path):
+    """The build decides with its settings' cache file and may make an embedder that asks the
+    default file: both must run the same precision."""
+    first = auto_precision("m", tmp_path / "a.json",
+                           FakeEncode({"float32": 1.0, "bfloat16": 0.5}), CPU_AMX)
+    assert auto_precision("m", tmp_path / "b.json", never, CPU_AMX) == first
 
 
 def test_another_cpu_model_or_torch_measures_again(tmp_path, monkeypatch):
@@ -184,7 +201,8 @@ def test_another_cpu_model_or_torch_measures_again(tmp_path, monkeypatch):
     assert newer_torch.calls
     assert len(json.loads(cache.read_text())["decisions"]) == 4
     monkeypatch.undo()
-    # each key keeps its own decision
+    precision._decided.clear()
+    # each key keeps its own decision in the file
     assert auto_precision("m", cache, never, CPU_AMX).precision == "bfloat16"
     assert auto_precision("m", cache, never, CPU_AVX2).precision == "float32"
 
@@ -200,6 +218,7 @@ def test_an_unreadable_cache_is_measured_again_and_rewritten(tmp_path):
     cache.write_text("{not json")
     encode = FakeEncode({"float32": 1.0, "bfloat16": 0.5})
     assert auto_precision("m", cache, encode, CPU_AMX).precision == "bfloat16" and encode.calls
+    precision._decided.clear()
     assert auto_precision("m", cache, never, CPU_AMX).precision == "bfloat16"
 
 
@@ -271,9 +290,10 @@ def test_questions_are_embedded_at_the_index_precision_under_auto():
 
 # --- with the build and the real model ------------------------------------------------------
 
-def test_build_under_auto_is_stable_across_runs(tmp_path, monkeypatch, embedder):
-    """The remembered decision is what the build compares with the manifest, so a second run
-    over the same corpus has nothing to do, and it never measures again."""
+def test_build_under_auto_is_stable_across_runs(tmp_path, monkeypatch):
+    """The remembered decision is what the build runs, records and compares with the
+    manifest, so a second run over the same corpus has nothing to do and never measures."""
+    from index import store
     from index.build import build
     from index.config import IndexSettings
     from tests.conftest import CORPUS
@@ -284,9 +304,11 @@ def test_build_under_auto_is_stable_across_runs(tmp_path, monkeypatch, embedder)
     monkeypatch.setattr(precision, "embedder_timer", lambda model: never)
     settings = IndexSettings(index_dir=tmp_path / "index", embedding_precision="auto",
                              precision_cache=cache)
-    first = build([CORPUS], settings, embedder=embedder)
+    first = build([CORPUS], settings)  # the build makes its own embedder, with `auto`
     assert first.embedded_chunks == first.chunks > 0
-    second = build([CORPUS], settings, embedder=embedder)
+    assert store.Manifest.read(first.generation).precision == "float32"
+    precision._decided.clear()  # the next run, a new process
+    second = build([CORPUS], settings)
     assert second.up_to_date and second.embedded_chunks == 0
 
 
