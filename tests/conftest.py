@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,12 +18,12 @@ from index.config import IndexSettings
 # Precision is pinned to float32: `auto` measures the CPU at hand, and what a test sees must
 # not depend on which machine runs it (tests/index/test_precision.py tests `auto` itself); a
 # measurement a test makes is remembered in a temporary file, never in the user's cache.
+_PRECISION_DIR = Path(tempfile.mkdtemp(prefix="newsroom-bot-tests-"))
+atexit.register(shutil.rmtree, _PRECISION_DIR, True)
 for _name, _value in {"EMBEDDING_MODEL": "all-MiniLM-L6-v2", "EMBEDDING_PRECISION": "float32",
                       "EMBEDDING_BATCH_SIZE": "32", "CHUNK_WORDS": "80", "STORE_BACKEND": "faiss",
                       "INDEX_DIR": "data/index",
-                      "PRECISION_CACHE": str(Path(tempfile.gettempdir()) /
-                                             f"newsroom-bot-tests-{os.getpid()}" /
-                                             "precision.json")}.items():
+                      "PRECISION_CACHE": str(_PRECISION_DIR / "precision.json")}.items():
     os.environ[_name] = _value
 for _name in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_URL", "ALLOWED_IDS", "ADMIN_IDS"):
     os.environ.pop(_name, None)
