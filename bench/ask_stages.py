@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import bot.answer
     from bot import retrieve
-    from bot.answer import Answerer
+    from bot.answer import Answerer, query_embedder
     from bot.question import parse
     from bot.rank import FeatureRanker
     from index.config import IndexSettings
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = IndexSettings(index_dir=args.index_dir)
     index = SearchIndex.open(settings)
-    embedder = Embedder(index.manifest.model, "float32")
+    embedder = query_embedder(settings, index.manifest)  # as the bot embeds questions
     answerer = Answerer(settings, index, embedder)
     answerer.warm_up()
     questions, how = real_questions(QUESTIONS)

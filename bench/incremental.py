@@ -28,12 +28,13 @@ from bench.common import DATA_FILES, full_index, machine, table  # noqa: E402
 
 
 class StandIn:
-    """Known chunk texts get their real vector from a built index; others a random one."""
+    """Known chunk texts get their real vector from a built index; others a random one.
+    It claims the precision the real update will use, or that update would embed it all."""
 
-    precision = "float32"
-
-    def __init__(self, source: Path):
+    def __init__(self, source: Path, precision: str):
         from index import store
+
+        self.precision = precision
 
         generation, _ = store.open_generation(source, verify=False)
         db = store.connect(generation / "meta.sqlite", readonly=True)
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus.mkdir(parents=True)
         (corpus / "base.jsonl").write_text("\n".join(copies(records, 0, args.copies)) + "\n")
         started = time.perf_counter()
-        first = build([corpus / "base.jsonl"], settings, embedder=StandIn(args.source))
+        first = build([corpus / "base.jsonl"], settings, embedder=StandIn(args.source, Embedder().precision))
         rows.append(["first build (stand-in embedder)", first.articles, first.chunks,
                      first.embedded_chunks, f"{time.perf_counter() - started:.1f}", ""])
         print(rows[-1], file=sys.stderr, flush=True)

@@ -219,16 +219,16 @@ def recall_at(store, queries: np.ndarray, truth: np.ndarray, k: int = 10) -> tup
 
 def measure(index_dir: Path, nprobes: list[int]) -> dict:
     """Run in a fresh process: load like the bot, then time asks and check recall."""
-    from bot.answer import Answerer
+    from bot.answer import Answerer, query_embedder
     from index import store
     from index.config import IndexSettings
     from index.dense import FaissStore
-    from index.embed import Embedder
     from index.lexical import LexicalIndex
     from index.search import Collection, SearchIndex
 
     settings = IndexSettings(index_dir=index_dir)
-    embedder = Embedder(settings.embedding_model, "float32")
+    # questions at the index's precision, as the bot embeds them (bot.answer.query_embedder)
+    embedder = query_embedder(settings, store.open_generation(index_dir, verify=False)[1])
     embedder.encode(["warm up"])
     questions, how = real_questions(QUESTIONS)
 
@@ -298,10 +298,10 @@ def compare(index_dir: Path, types: list[str], nprobes: list[int]) -> list[list[
     from index.dense import FaissStore
     from index.embed import Embedder
 
-    generation, _ = store.open_generation(index_dir, verify=False)
+    generation, manifest = store.open_generation(index_dir, verify=False)
     vectors = np.load(generation / "vectors.npy", mmap_mode="r")
     questions, _ = real_questions(QUESTIONS)
-    queries = Embedder().encode(questions)
+    queries = Embedder(manifest.model, manifest.precision).encode(questions)
     truth = exact_top(vectors, queries, 10)
     rows: list[list[object]] = []
     for index_type in types:

@@ -46,17 +46,14 @@ class Answerer:
         self.ranker: Ranker = ranker or FeatureRanker()
         self._reload_lock = threading.Lock()
         self._refused: Path | None = None  # a generation that failed to open
+        self._own_embedder = False  # made by `open` from the manifest, so a reload may remake it
 
     @classmethod
     def open(cls, settings: IndexSettings | None = None, embedder=None) -> Answerer:
         settings = settings or IndexSettings()
         index = SearchIndex.open(settings)
-        if embedder is None:
-            from index.embed import Embedder
-
-            embedder = Embedder(index.manifest.model, settings.embedding_precision,
-                                settings.embedding_batch_size)
-        answerer = cls(settings, index, embedder)
+        answerer = cls(settings, index, embedder or query_embedder(settings, index.manifest))
+        answerer._own_embedder = embedder is None
         answerer.warm_up()
         return answerer
 
@@ -78,7 +75,12 @@ class Answerer:
             except store.IndexProblem:
                 self._refused = live
                 raise
+            embedder = self.embedder
+            if self._own_embedder and not _embeds_like(embedder, self.settings, fresh.manifest):
+                embedder = query_embedder(self.settings, fresh.manifest)  # rebuilt at another
+                embedder.encode(["warm up"])  # precision: questions follow the index
             self.warm_up(fresh)
+            self.embedder = embedder  # vectors of either precision agree to cosine ~0.9999
             self.index = fresh  # one reference swap: a question in flight keeps its generation
             return True
 
@@ -148,6 +150,23 @@ class Answerer:
                       and (w[:1].isupper() or len(w) >= UNKNOWN_WORD_LETTERS))
         return Query(q, text, vectors[0], vectors[1] if q.speaker else None, weights, unknown,
                      mode, allowed)
+
+
+def query_embedder(settings: IndexSettings, manifest: store.Manifest):
+    """The model the index was built with, at the precision it was built with when the setting
+    is `auto` (index.embed.query_precision), so questions and passages are embedded alike."""
+    from index.embed import Embedder, query_precision
+
+    return Embedder(manifest.model, query_precision(settings.embedding_precision,
+                                                    manifest.precision),
+                    settings.embedding_batch_size)
+
+
+def _embeds_like(embedder, settings: IndexSettings, manifest: store.Manifest) -> bool:
+    from index.embed import query_precision
+
+    return (embedder.model_name, embedder.precision_setting) == (
+        manifest.model, query_precision(settings.embedding_precision, manifest.precision))
 
 
 def _allowed(index: SearchIndex, q: Question) -> np.ndarray | None:

@@ -267,9 +267,12 @@ def _publish_new(articles: list[Article], previous: _Previous | None, settings: 
 
 
 def _precision(settings: IndexSettings) -> str:
+    """`auto` is the decision remembered for this machine (measured once), so it is the same
+    on every run and an unchanged corpus is never embedded again."""
     from index.embed import choose_precision
 
-    return choose_precision(settings.embedding_precision)
+    return choose_precision(settings.embedding_precision, settings.embedding_model,
+                            settings.precision_cache)
 
 
 def _classify(articles: list[Article], previous: _Previous | None, report: BuildReport) -> None:

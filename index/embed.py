@@ -12,16 +12,15 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.config import DEFAULT_MODEL
+from index.precision import Precision
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
-
-Precision = Literal["float32", "bfloat16"]
 
 # Never reach for a model hub (none is reachable on many operators' servers), and keep the
 # tokenizer's own threads out of the bot's worker threads: for both embedding paths.
@@ -48,21 +47,24 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
-def cpu_has_amx() -> bool:
-    """bfloat16 matmuls are ~3x faster than float32 only with AMX; without it they are slower."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "amx_bf16" in flags
-
-
-def choose_precision(setting: str) -> Precision:
+def choose_precision(setting: str, model: str = DEFAULT_MODEL,
+                     cache: Path | None = None) -> Precision:
+    """A forced setting as it is; `auto` as measured on this machine (index/precision.py),
+    remembered in `cache` (the PRECISION_CACHE setting when None)."""
     if setting == "auto":
-        return "bfloat16" if cpu_has_amx() else "float32"
+        from index.config import IndexSettings
+        from index.precision import auto_precision
+
+        return auto_precision(model, cache or IndexSettings().precision_cache).precision
     if setting not in ("float32", "bfloat16"):
         raise ValueError(f"EMBEDDING_PRECISION must be auto, float32 or bfloat16, not {setting!r}")
     return setting  # type: ignore[return-value]
+
+
+def query_precision(setting: str, index_precision: str) -> str:
+    """Questions are embedded as the index was, unless the operator forces a precision: an
+    `auto` here must not measure again and perhaps pick what the index was not built with."""
+    return index_precision if setting == "auto" else setting
 
 
 def weights_sha256(path: str | Path) -> str:
@@ -73,12 +75,13 @@ class LeanBert:
     """The default model (a BERT, mean pooling, normalised) run with torch and `tokenizers`
     alone: the same weights and the same arithmetic as sentence-transformers, without the
     4-5 s import of sentence_transformers/transformers/sklearn, which is most of the bot's
-    cold start. Only used for folders whose layout it checks (`fits`); anything else goes
-    through sentence-transformers."""
+    cold start. In bfloat16 the weights are cast as `SentenceTransformer.to(torch.bfloat16)`
+    casts them, and only the pooled vector is normalised in float32. Only used for folders
+    whose layout it checks (`fits`); anything else goes through sentence-transformers."""
 
     MAX_TOKENS = 256  # sentence_bert_config.json of all-MiniLM-L6-v2
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, precision: Precision = "float32"):
         import json
 
         import torch
@@ -95,7 +98,8 @@ class LeanBert:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(int(max_tokens))
         self.tokenizer.no_padding()
-        self.w = {k.removeprefix("bert."): v for k, v in
+        dtype = torch.bfloat16 if precision == "bfloat16" else torch.float32
+        self.w = {k.removeprefix("bert."): v.to(dtype) for k, v in
                   load_file(str(folder / "model.safetensors")).items()}
         self.torch = torch
 
@@ -155,7 +159,7 @@ class LeanBert:
         else:
             weights = mask.unsqueeze(-1).to(x.dtype)
             pooled = (x * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
-        return F.normalize(pooled, p=2, dim=1)
+        return F.normalize(pooled.float(), p=2, dim=1)
 
     def encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         """Longest texts first in each batch, as sentence-transformers does, so padding is
@@ -189,18 +193,19 @@ class Embedder:
     model_name: str = DEFAULT_MODEL
     precision_setting: str = "auto"
     batch_size: int = 32
-    lean: bool = True  # float32 BERT models run on LeanBert (no sentence_transformers import)
+    lean: bool = True  # BERT models run on LeanBert (no sentence_transformers import)
+    precision_cache: Path | None = None  # where `auto` remembers its measurement (see config)
 
     @cached_property
     def _lean(self) -> LeanBert | None:
-        if not self.lean or self.precision != "float32" or "model" in self.__dict__:
+        if not self.lean or "model" in self.__dict__:
             return None
         folder = Path(resolve_model_path(self.model_name))
-        return LeanBert(folder) if LeanBert.fits(folder) else None
+        return LeanBert(folder, self.precision) if LeanBert.fits(folder) else None
 
     @cached_property
     def precision(self) -> Precision:
-        return choose_precision(self.precision_setting)
+        return choose_precision(self.precision_setting, self.model_name, self.precision_cache)
 
     @cached_property
     def model(self) -> SentenceTransformer:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,9 +15,15 @@ from index.config import IndexSettings
 
 # Tests build their own indexes with the defaults: a developer's `.env` or environment must
 # not change them. Environment variables win over `.env`, and subprocesses inherit them.
-for _name, _value in {"EMBEDDING_MODEL": "all-MiniLM-L6-v2", "EMBEDDING_PRECISION": "auto",
+# Precision is pinned to float32: `auto` measures the CPU at hand, and what a test sees must
+# not depend on which machine runs it (tests/index/test_precision.py tests `auto` itself); a
+# measurement a test makes is remembered in a temporary file, never in the user's cache.
+_PRECISION_DIR = Path(tempfile.mkdtemp(prefix="newsroom-bot-tests-"))
+atexit.register(shutil.rmtree, _PRECISION_DIR, True)
+for _name, _value in {"EMBEDDING_MODEL": "all-MiniLM-L6-v2", "EMBEDDING_PRECISION": "float32",
                       "EMBEDDING_BATCH_SIZE": "32", "CHUNK_WORDS": "80", "STORE_BACKEND": "faiss",
-                      "INDEX_DIR": "data/index"}.items():
+                      "INDEX_DIR": "data/index",
+                      "PRECISION_CACHE": str(_PRECISION_DIR / "precision.json")}.items():
     os.environ[_name] = _value
 for _name in ("TELEGRAM_BOT_TOKEN", "WEBHOOK_URL", "ALLOWED_IDS", "ADMIN_IDS"):
     os.environ.pop(_name, None)
@@ -43,7 +52,7 @@ def write_jsonl_sample(source: Path, target: Path, count: int, start: int = 0) -
 def embedder():
     from index.embed import Embedder
 
-    model = Embedder()
+    model = Embedder(precision_setting="float32")  # as pinned above
     model.encode(["warm up"])
     return model
 

