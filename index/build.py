@@ -509,6 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     log.setLevel(logging.INFO)
+    logging.getLogger("index.precision").setLevel(logging.INFO)  # "auto" says what it measured
     try:
         settings = IndexSettings()
         if args.index_dir:
