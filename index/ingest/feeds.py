@@ -63,20 +63,21 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None,
     kind = (content_type or "").lower()
     if "json" in kind or content.lstrip()[:1] == b"{":
         return _json_feed(content, url, name)
-    parsed = feedparser.parse(content, response_headers={"content-type": content_type or "",
-                                                         "content-location": url})
+    headers = {"content-location": url} | ({"content-type": content_type} if content_type else {})
+    parsed = feedparser.parse(content, response_headers=headers)
     title = _text(parsed.feed.get("title"))
     source = name or title
     entries = [_entry(url, source, e) for e in parsed.entries]
     problem = None
-    if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"),
-                                              feedparser.CharacterEncodingOverride):
-        problem = f"malformed XML ({parsed.get('bozo_exception')})"
+    error = parsed.get("bozo_exception")
+    if not parsed.get("version") and not entries:
+        problem = "not a feed (no RSS, Atom or JSON Feed found)"
+    elif parsed.get("bozo") and not isinstance(error, (feedparser.CharacterEncodingOverride,
+                                                       feedparser.NonXMLContentType)):
+        problem = f"malformed XML ({error})"
         usable = sum(1 for e in entries if e.link)
         if usable:
             problem += f"; {usable} item{'' if usable == 1 else 's'} with a link read despite it"
-    elif not parsed.get("version") and not entries:
-        problem = "not a feed (no RSS, Atom or JSON Feed found)"
     return ParsedFeed(title, entries, problem)
 
 

@@ -4,8 +4,14 @@ again; an edited story replaces its old version; a poll that dies leaves the ind
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -15,7 +21,7 @@ from index.build import build
 from index.ingest import IngestSettings, poll
 from index.ingest.state import State
 from index.search import SearchIndex
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
 from tests.index.ingest.newsroom import FAILING, newsroom
 from tests.index.ingest.site import BOILERPLATE, NewsSite
 
@@ -162,3 +168,43 @@ def _source(url: str):
     from index.ingest import FeedSource
 
     return FeedSource(url)
+
+
+def test_a_poll_killed_mid_way_leaves_the_index_whole_and_loses_nothing(site, settings, embedder):
+    room = newsroom(site, with_failures=False)
+    live = store.current_generation(settings.index_dir)
+    reached, release = threading.Event(), threading.Event()
+
+    def hold_third_page(path: str) -> None:
+        if path == "/news/c":
+            reached.set()
+            release.wait(30)
+
+    site.on_request = hold_third_page
+    env = os.environ | {"INGEST_HOST_DELAY": "0", "INGEST_TIMEOUT": "20"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "index.ingest", "-q", "--index-dir", str(settings.index_dir),
+         room.feed_urls()[0]], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        assert reached.wait(60), "the poll never reached the third page"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        release.set()
+        site.on_request = None
+    assert site.count("/news/a", "/news/b", "/news/c") == 3 and site.count("/news/d") == 0
+
+    assert store.current_generation(settings.index_dir) == live
+    assert [a.id for a in SearchIndex.open(settings).articles] == ["000_90aed92b11813b25"]
+    folder = store.ingested_articles(settings.index_dir)
+    assert len(list(folder.glob("*.jsonl"))) == 2  # a and b were stored before the kill
+    state = sqlite3.connect(settings.index_dir / "ingest" / "state.sqlite")
+    assert state.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    state.close()
+
+    report = poll(settings, [_source(room.feed_urls()[0])], embedder=embedder)
+    assert site.count("/news/a", "/news/b") == 2  # not fetched again
+    assert site.count("/news/c", "/news/d") == 3  # c again (its fetch died), d for the first time
+    assert (report.new, report.indexed) == (2, 4) and not report.failures
+    assert len(SearchIndex.open(settings).articles) == 5
