@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.answer import Answerer
 from index import store
 from index.build import build
 from index.ingest import IngestSettings, poll
@@ -82,6 +83,13 @@ def test_poll_indexes_the_stories_and_reports_every_failure(site, settings, embe
         else:
             assert meta.date == story.date  # the page's publication time
     assert any("in the future; ignored" in note for note in report.notes)
+    # an answer cites the page a story came from (here one read from the malformed feed)
+    others = " ".join(s.text for k, s in room.stories.items() if k != "g")
+    speaker = next(who for who, _ in sorted(room.stories["g"].quotes(), key=str)
+                   if who and who not in others)
+    answer = Answerer.open(settings, embedder=embedder).ask(f"what did {speaker} say?")
+    assert answer.quotes and {q.article.url for q in answer.quotes} == {site.url("/news/g")}
+    assert all(q.text in room.stories["g"].text for q in answer.quotes)
 
     assert (report.new, report.changed, report.indexed) == (7, 0, 7)
     failures = {f.url.removeprefix(site.base): f for f in report.failures}
