@@ -223,21 +223,22 @@ class _Poll:
                      + (f" ({parsed.problem})" if parsed.problem else ""))
 
     def _triage(self, entry: Entry) -> int:
-        """Queue an entry that is new or changed (1), or count why it is skipped (0)."""
+        """Queue an entry that is new or changed (1), or count why it is skipped (0). An item
+        belongs to the feed that first brought it: another feed's copy is skipped, whatever
+        it says of the story, so two feeds never take turns refetching it."""
         if entry.key is None or entry.link is None:
             self.report.skipped["no link in the feed item"] += 1
             return 0
         if entry.key in self.seen or entry.link in self.seen:
             self.report.skipped["same story in another feed"] += 1
             return 0
+        item = self.state.item(entry.key) or self.state.item_by_link(entry.link)
+        if item is not None and (item.entry.feed_url, item.key) != (entry.feed_url, entry.key):
+            self.report.skipped["same story in another feed" if item.entry.feed_url !=
+                                entry.feed_url else "same link as an item already seen"] += 1
+            return 0
         self.seen |= {entry.key, entry.link}
-        item = self.state.item(entry.key)
         if item is None:
-            twin = self.state.item_by_link(entry.link)
-            if twin is not None:
-                self.report.skipped["same story in another feed" if twin.entry.feed_url !=
-                                    entry.feed_url else "same link as an item already seen"] += 1
-                return 0
             return self._queue(entry, "new", reset=False)
         changed = item.entry.signature != entry.signature
         if item.status in ("pending", "failed"):  # due anyway; a changed entry earns new tries

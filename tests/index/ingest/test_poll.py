@@ -216,3 +216,18 @@ def test_a_poll_killed_mid_way_leaves_the_index_whole_and_loses_nothing(site, se
     assert site.count("/news/c", "/news/d") == 3  # c again (its fetch died), d for the first time
     assert (report.new, report.indexed) == (2, 4) and not report.failures
     assert len(SearchIndex.open(settings).articles) == 5
+
+
+def test_one_guid_in_two_feeds_is_one_item_however_the_feeds_describe_it(site, tmp_path):
+    from tests.index.ingest.site import Item, atom, rss
+
+    when = datetime(2022, 8, 1, tzinfo=UTC)
+    for path, make, summary in (("/rss.xml", rss, "Short."), ("/atom.xml", atom, "Longer text.")):
+        site.add(path, make("Feed " + path, [Item("Story", site.url("/gone"), "urn:story", when,
+                                                  summary=summary)]), etag=False)
+    settings = settings_for(tmp_path / "index")
+    feeds = [_source(site.url("/rss.xml")), _source(site.url("/atom.xml"))]
+    reports = [poll(settings, feeds if n == 0 else feeds[::-1]) for n in range(3)]
+    assert site.count("/gone") == 2  # tried twice (INGEST_ATTEMPTS), then given up
+    assert [r.skipped["same story in another feed"] for r in reports] == [1, 1, 1]
+    assert reports[1].given_up == 1 and not [f for f in reports[2].failures if f.kind == "item"]
