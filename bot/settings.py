@@ -1,4 +1,5 @@
-"""Settings of the Telegram front end: the index settings plus token, access lists and limits.
+"""Settings of the Telegram front end: the index and ingestion settings plus token, access
+lists and limits.
 
 Read from the environment and `.env` like `IndexSettings`, and checked once at start-up so that a
 typo in `.env` fails with a clear message instead of a silent misbehaving bot.
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from index.config import IndexSettings
+from index.ingest.settings import IngestSettings
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 _TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -22,7 +23,7 @@ _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 IdList = Annotated[list[int], NoDecode]
 
 
-class BotSettings(IndexSettings):
+class BotSettings(IngestSettings):
     """Everything `python -m bot` needs. Empty ALLOWED_IDS means everyone may ask."""
 
     telegram_bot_token: SecretStr | None = Field(

@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -209,22 +210,32 @@ def build(
     progress: bool = False,
     embedder=None,
     on_stage: Callable[[str], None] | None = None,
+    keep_live: bool = False,
 ) -> BuildReport:
-    """Build or update the index in `settings.index_dir` from `paths`."""
+    """Build or update the index in `settings.index_dir` from `paths` and the articles live
+    ingestion stored beside it (`store.ingested_articles`). With `keep_live` the live index's
+    articles stay too, each replaced by an article of `paths` with its id: how a poll adds what
+    it fetched without knowing the operator's corpus."""
     started = time.perf_counter()
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:  # a mistyped path would drop its articles from the live index
         raise BuildError("no such file or directory: " + ", ".join(missing) +
                          "; nothing was changed")
+    ingested = store.ingested_articles(settings.index_dir)
+    paths = [*paths, *([ingested] if ingested.is_dir() else [])]
     report = BuildReport()
     articles = collect(paths, csv_map, report, strict, settings.max_article_chars)
-    if not articles:
+    if not articles and not keep_live:
         raise BuildError("no articles found in " + ", ".join(map(str, paths)) +
                          ("; nothing was changed" if report.skipped else ""))
-    fingerprint = corpus_fingerprint(articles, settings)
     index_dir = settings.index_dir
     with store.build_lock(index_dir, wait=wait):
         store.remove_partials(index_dir)  # leftovers of a killed build; none is running now
+        if keep_live:
+            articles = _with_live(articles, index_dir, report)
+            if not articles:
+                raise BuildError(f"no articles to index: none given, and no index in {index_dir}")
+        fingerprint = corpus_fingerprint(articles, settings)
         previous = None if rebuild else _Previous.open(settings)
         try:
             if previous is not None and previous.manifest.corpus_fingerprint == fingerprint:
@@ -241,6 +252,32 @@ def build(
                 previous.connection.close()
     report.elapsed = time.perf_counter() - started
     return report
+
+
+def _with_live(articles: list[Article], index_dir: Path, report: BuildReport) -> list[Article]:
+    """The live generation's articles, each replaced by the given article of the same id, then
+    the given ones it lacks; a text met twice is kept once (the first, as `collect` does)."""
+    generation = store.current_generation(index_dir)
+    live: list[Article] = []
+    if generation is not None:
+        db = store.connect(generation / "meta.sqlite", readonly=True)
+        try:
+            live = [Article(r["id"], r["title"], datetime.fromisoformat(r["date"]), r["source"],
+                            r["url"], r["text"]) for r in db.execute(
+                                "SELECT id, title, date, source, url, text FROM articles ORDER BY row")]
+        finally:
+            db.close()
+    given = {a.id: a for a in articles}
+    merged = [given.pop(a.id, a) for a in live] + list(given.values())
+    seen: set[str] = set()
+    kept = []
+    for article in merged:
+        if article.text_hash in seen:
+            report.duplicates += 1
+            continue
+        seen.add(article.text_hash)
+        kept.append(article)
+    return kept
 
 
 def _publish_new(articles: list[Article], previous: _Previous | None, settings: IndexSettings,

@@ -12,6 +12,8 @@
       gen-.../statements.faiss, bm25-statements/   (their vector and lexical indexes)
       gen-.../speaker_vectors.npy            (float32 vectors of the speaker directory's texts)
       .build.lock                            (held by the one build that may run)
+      ingest/articles/*.jsonl                (articles fetched by `python -m index.ingest`)
+      ingest/state.sqlite                    (what ingestion fetched: items, ETags, hashes)
 
 A build writes a new generation beside the live one and only then points `current` at it,
 so a failed or killed build leaves the previous index whole. Readers resolve `current` once.
@@ -114,6 +116,15 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+INGEST = "ingest"
+
+
+def ingested_articles(index_dir: Path) -> Path:
+    """Articles live ingestion fetched, one JSON Lines file each. Every build of this index
+    reads them with its corpus, so an operator's rebuild keeps what the feeds brought."""
+    return index_dir / INGEST / "articles"
 
 
 def current_generation(index_dir: Path) -> Path | None:

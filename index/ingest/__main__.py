@@ -1,0 +1,5 @@
+import sys
+
+from index.ingest.cli import main
+
+sys.exit(main())
