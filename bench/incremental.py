@@ -89,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         corpus.mkdir(parents=True)
         (corpus / "base.jsonl").write_text("\n".join(copies(records, 0, args.copies)) + "\n")
         started = time.perf_counter()
-        first = build([corpus / "base.jsonl"], settings, embedder=StandIn(args.source))
+        # the stand-in's made-up vectors must not enter the embedding cache as the model's
+        first = build([corpus / "base.jsonl"], settings.model_copy(update={"embedding_cache_mb": 0}),
+                      embedder=StandIn(args.source))
         rows.append(["first build (stand-in embedder)", first.articles, first.chunks,
                      first.embedded_chunks, f"{time.perf_counter() - started:.1f}", ""])
         print(rows[-1], file=sys.stderr, flush=True)

@@ -32,3 +32,8 @@ class IndexSettings(BaseSettings):
         500_000, ge=1_000,
         description="Longer article texts are skipped with the reason (fatal with --strict).",
     )
+    embedding_cache_mb: int = Field(
+        512, ge=0,
+        description="Bound of the embedding cache in the index directory (vectors a failed or "
+        "killed build computed, so a rerun does not embed them again); 0 turns it off.",
+    )
