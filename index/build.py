@@ -379,7 +379,7 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     db.executescript(store.SCHEMA)
     records = _write_records(partial, db, articles, previous, settings)
     speaker_ids, speaker_texts = _write_speakers(db, articles, records.statements)
-    statement_texts, lexical_texts = _statement_texts(articles, records.statements, db)
+    statement_texts, lexical_texts, spans = _statement_texts(articles, records.statements, db)
     keyed = previous.keyed if previous is not None else {}
     embeddings = [records.chunks,
                   _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed),
@@ -390,8 +390,8 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     db.commit()
     db.close()
     store.save_statement_table(partial, [
-        (row, q.start, q.end, sid, int(q.reported), *statements.sentences_span(articles[row].text, q))
-        for (row, q), sid in zip(records.statements, speaker_ids)])
+        (row, q.start, q.end, sid, int(q.reported), *span)
+        for (row, q), sid, span in zip(records.statements, speaker_ids, spans)])
 
     stage.cache = EmbeddingCache.for_index(settings.index_dir, settings.embedding_model,
                                            embedder.precision, embedder.dimension,
@@ -487,9 +487,11 @@ def _write_speakers(db: sqlite3.Connection, articles: list[Article],
 
 
 def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
-                     db: sqlite3.Connection) -> tuple[list[str], list[str]]:
-    """Each statement's embedded and lexical text; BM25's names the acronym or long form of
-    an organisation in the label, so "Red Cross" and "ICRC" both reach it."""
+                     db: sqlite3.Connection
+                     ) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """Each statement's embedded and lexical text, and its sentences' span (found once);
+    BM25's names the acronym or long form of an organisation in the label, so "Red Cross"
+    and "ICRC" both reach it."""
     acronyms = dict(db.execute("SELECT short, long FROM aliases"))
     longs = {long: short for short, long in acronyms.items()}
 
@@ -498,9 +500,12 @@ def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
         return ([acronyms[w] for w in set(who.replace("’s", " ").split()) if w in acronyms]
                 + [short for long, short in longs.items() if long in who])
 
-    embedded = [statements.embedding_text(articles[row], q) for row, q in found]
-    lexical = [statements.lexical_text(articles[row], q, other_names(q)) for row, q in found]
-    return embedded, lexical
+    spans = [statements.sentences_span(articles[row].text, q) for row, q in found]
+    embedded = [statements.embedding_text(articles[row], q, span)
+                for (row, q), span in zip(found, spans)]
+    lexical = [statements.lexical_text(articles[row], q, other_names(q), span)
+               for (row, q), span in zip(found, spans)]
+    return embedded, lexical, spans
 
 
 def _keyed_embedding(file: str, texts: list[str], keyed: dict[str, np.ndarray]) -> _Embedding:
