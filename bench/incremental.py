@@ -31,11 +31,13 @@ class StandIn:
     """Known chunk texts get their real vector from a built index; others a random one.
     It claims the precision the real update will use, or that update would embed it all."""
 
-    def __init__(self, source: Path, precision: str):
+    def __init__(self, source: Path | None, precision: str = "float32", dimension: int = 384):
         from index import store
 
         self.precision = precision
-
+        self.known, self.dimension = {}, dimension
+        if source is None:  # every vector made up: for timing what is not embedding
+            return
         generation, _ = store.open_generation(source, verify=False)
         db = store.connect(generation / "meta.sqlite", readonly=True)
         articles = {r[0]: (r[1], r[2]) for r in db.execute("SELECT row, title, text FROM articles")}
@@ -72,8 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=5)
     parser.add_argument("--add", type=int, default=100)
     parser.add_argument("--reuse", action="store_true", help="keep the first build if it is there")
+    parser.add_argument("--stand-in", action="store_true",
+                        help="no model at all: the update too uses made-up vectors (times "
+                        "everything but embedding, without building --source first)")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the update here")
     args = parser.parse_args(argv)
-    if args.source is None:
+    if args.source is None and not args.stand_in:
         args.source = full_index()
 
     from index.build import build
@@ -85,35 +91,54 @@ def main(argv: list[str] | None = None) -> int:
     corpus = args.work / "corpus"
     settings = IndexSettings(index_dir=args.work / "index")
     rows = []
+    # the stand-ins claim the precision the update will use, or the update would embed it all
+    precision = "float32" if args.stand_in else Embedder().precision
     if not (args.reuse and (settings.index_dir / "current").exists()):
         shutil.rmtree(args.work, ignore_errors=True)
         corpus.mkdir(parents=True)
         (corpus / "base.jsonl").write_text("\n".join(copies(records, 0, args.copies)) + "\n")
         started = time.perf_counter()
-        first = build([corpus / "base.jsonl"], settings, embedder=StandIn(args.source, Embedder().precision))
+        # the stand-in's made-up vectors must not enter the embedding cache as the model's
+        first = build([corpus / "base.jsonl"], settings.model_copy(update={"embedding_cache_mb": 0}),
+                      embedder=StandIn(args.source, precision))
         rows.append(["first build (stand-in embedder)", first.articles, first.chunks,
                      first.embedded_chunks, f"{time.perf_counter() - started:.1f}", ""])
         print(rows[-1], file=sys.stderr, flush=True)
     added = copies(records[: args.add], args.copies, 1)
     (corpus / "added.jsonl").write_text("\n".join(added) + "\n")
 
-    embedder = Embedder()
-    embedder.encode(["warm up"])
+    if args.stand_in:
+        embedder = StandIn(None, precision)
+    else:
+        embedder = Embedder()
+        embedder.encode(["warm up"])
     stages: list[tuple[str, float]] = []
     on_stage = lambda name: stages.append((name, time.perf_counter()))  # noqa: E731
+    update_settings = (settings.model_copy(update={"embedding_cache_mb": 0}) if args.stand_in
+                       else settings)
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
-    update = build([corpus / "base.jsonl", corpus / "added.jsonl"], settings, embedder=embedder,
-                   on_stage=on_stage)
+    update = build([corpus / "base.jsonl", corpus / "added.jsonl"], update_settings,
+                   embedder=embedder, on_stage=on_stage)
     total = time.perf_counter() - started
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(str(args.profile))
     marks = [("load+records", started)] + [s for s in stages if s[0] != "embed-batch"]
     spans = [f"{name} {(marks[i + 1][1] if i + 1 < len(marks) else started + total) - t:.1f}s"
              for i, (name, t) in enumerate(marks)]
-    rows.append([f"add {args.add} articles (real model)", update.articles, update.chunks,
+    rows.append([f"add {args.add} articles ({'stand-in' if args.stand_in else 'real model'})",
+                 update.articles, update.chunks,
                  update.embedded_chunks, f"{total:.1f}", ", ".join(spans)])
     # and back: removing them again embeds nothing
     (corpus / "added.jsonl").unlink()
     started = time.perf_counter()
-    back = build([corpus / "base.jsonl"], settings, embedder=embedder)
+    back = build([corpus / "base.jsonl"], update_settings, embedder=embedder)
     rows.append([f"remove the {args.add} again", back.articles, back.chunks, back.embedded_chunks,
                  f"{time.perf_counter() - started:.1f}", ""])
     from index import store

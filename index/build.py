@@ -24,12 +24,13 @@ from typing import Literal
 
 import numpy as np
 
-from index import statements, store
+from index import space, statements, store
 from index.aliases import learn_acronyms
 from index.articles import Article, Problem, load, parse_csv_map
 from index.chunks import Chunk, chunk_article
 from index.config import IndexSettings
-from index.dense import FaissStore, choose_index_type
+from index.dense import FaissStore, choose_index_type, index_bytes
+from index.embedding_cache import EmbeddingCache
 from index.lexical import LexicalIndex
 from index.quotes import Quote, extract_statements
 from index.speakers import source_of, speaker_entries
@@ -53,6 +54,8 @@ class BuildReport:
     unchanged: int = 0
     embedded_chunks: int = 0
     embedded_statements: int = 0  # statements and speaker descriptions embedded
+    cached_chunks: int = 0  # vectors taken from the embedding cache (an earlier build computed)
+    cached_statements: int = 0
     skipped: list[Problem] = field(default_factory=list)
     duplicates: int = 0
     elapsed: float = 0.0
@@ -67,6 +70,10 @@ class BuildReport:
             f"unchanged {self.unchanged}  (chunks embedded: {self.embedded_chunks}, "
             f"statements and speakers embedded: {self.embedded_statements})",
         ]
+        if self.cached_chunks or self.cached_statements:
+            lines.append(f"from the embedding cache (computed by an earlier build, not "
+                         f"embedded again): chunks {self.cached_chunks}, statements and "
+                         f"speakers {self.cached_statements}")
         if self.duplicates:
             lines.append(f"duplicates skipped (same text as another article): {self.duplicates}")
         if self.skipped:
@@ -79,6 +86,50 @@ class BuildReport:
 
 class BuildError(RuntimeError):
     pass
+
+
+_STEPS = {"records": "writing articles, chunks and quotes",
+          "embed": "writing the vectors",
+          "index": "writing the vector and BM25 indexes",
+          "manifest": "writing the manifest",
+          "publish": "publishing the new generation"}
+
+
+@dataclass
+class _Stage:
+    """Where a build is, what it still needs on disk and what it has kept in the embedding
+    cache: what the message says when the disk fills. Forwards stage names to `on_stage`."""
+
+    forward: Callable[[str], None] | None = None
+    name: str = "records"
+    need: space.Estimate | None = None
+    cache: EmbeddingCache | None = None
+
+    def __call__(self, name: str) -> None:
+        if name in _STEPS:
+            self.name = name
+        if self.forward:
+            self.forward(name)
+
+
+def _disk_full(exc: BaseException, index_dir: Path, stage: _Stage) -> BuildError:
+    """The operator's message for a full disk: what failed, where, what it needs, what is free."""
+    file = space.failed_file(exc)
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "no space left"
+    lines = [f"the disk is full: {_STEPS[stage.name]} failed"
+             + (f" ({file})" if file else "") + f" in {index_dir}: {reason}."]
+    free = space.megabytes(space.free_bytes(index_dir))
+    if stage.need is not None:
+        lines.append(f"The new generation needs about {space.megabytes(stage.need.total)} "
+                     f"in all ({stage.need.describe(with_written=True)}); {free} is free.")
+    else:
+        lines.append(f"{free} is free.")
+    lines.append("The previous index is unchanged and still serves. Free some space (or build "
+                 "into another --index-dir) and run the build again")
+    kept = stage.cache.added if stage.cache is not None else 0
+    lines[-1] += (f": the {kept:,} texts embedded so far are kept in the embedding cache and "
+                  "are not embedded again." if kept else ".")
+    return BuildError(" ".join(lines))
 
 
 def embedding_text(article: Article, chunk: Chunk) -> str:
@@ -229,27 +280,34 @@ def build(
         raise BuildError("no articles found in " + ", ".join(map(str, paths)) +
                          ("; nothing was changed" if report.skipped else ""))
     index_dir = settings.index_dir
-    with store.build_lock(index_dir, wait=wait):
-        store.remove_partials(index_dir)  # leftovers of a killed build; none is running now
-        if keep_live:
-            articles = _with_live(articles, index_dir, report)
-            if not articles:
-                raise BuildError(f"no articles to index: none given, and no index in {index_dir}")
-        fingerprint = corpus_fingerprint(articles, settings)
-        previous = None if rebuild else _Previous.open(settings)
-        try:
-            if previous is not None and previous.manifest.corpus_fingerprint == fingerprint:
-                counts = previous.manifest.counts
-                report.articles = report.unchanged = len(articles)
-                report.chunks, report.quotes = counts["chunks"], counts["quotes"]
-                report.reported = counts.get("reported", 0)
-                report.up_to_date, report.generation = True, previous.generation
-            else:
-                _publish_new(articles, previous, settings, fingerprint, report, progress,
-                             on_stage, embedder)
-        finally:
-            if previous is not None:
-                previous.connection.close()
+    stage = _Stage(on_stage)
+    try:
+        with store.build_lock(index_dir, wait=wait):
+            store.remove_partials(index_dir)  # leftovers of a killed build; none is running now
+            if keep_live:
+                articles = _with_live(articles, index_dir, report)
+                if not articles:
+                    raise BuildError(
+                        f"no articles to index: none given, and no index in {index_dir}")
+            fingerprint = corpus_fingerprint(articles, settings)
+            previous = None if rebuild else _Previous.open(settings)
+            try:
+                if previous is not None and previous.manifest.corpus_fingerprint == fingerprint:
+                    counts = previous.manifest.counts
+                    report.articles = report.unchanged = len(articles)
+                    report.chunks, report.quotes = counts["chunks"], counts["quotes"]
+                    report.reported = counts.get("reported", 0)
+                    report.up_to_date, report.generation = True, previous.generation
+                else:
+                    _publish_new(articles, previous, settings, fingerprint, report, progress,
+                                 stage, embedder, rebuild)
+            finally:
+                if previous is not None:
+                    previous.connection.close()
+    except Exception as exc:  # a full disk is the operator's to fix: say so, without a traceback
+        if not space.is_disk_full(exc):
+            raise
+        raise _disk_full(exc, index_dir, stage) from exc
     report.elapsed = time.perf_counter() - started
     return report
 
@@ -281,9 +339,10 @@ def _with_live(articles: list[Article], index_dir: Path, report: BuildReport) ->
 
 
 def _publish_new(articles: list[Article], previous: _Previous | None, settings: IndexSettings,
-                 fingerprint: str, report: BuildReport, progress: bool,
-                 on_stage: Callable[[str], None] | None, embedder) -> None:
-    """Write a whole new generation beside the live one, then swap it in."""
+                 fingerprint: str, report: BuildReport, progress: bool, stage: _Stage,
+                 embedder, rebuild: bool = False) -> None:
+    """Write a whole new generation beside the live one, then swap it in; on any failure
+    the partial generation is removed."""
     _classify(articles, previous, report)
     if embedder is None:
         from index.embed import Embedder
@@ -293,10 +352,10 @@ def _publish_new(articles: list[Article], previous: _Previous | None, settings: 
     partial = store.new_generation(settings.index_dir)
     try:
         manifest = _write_generation(partial, articles, previous, embedder, settings,
-                                     fingerprint, report, progress, on_stage)
+                                     fingerprint, report, progress, stage, rebuild)
+        stage("manifest")
         manifest.write(partial)
-        if on_stage:
-            on_stage("publish")
+        stage("publish")
         report.generation = store.publish(settings.index_dir, partial)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -335,6 +394,7 @@ class _Embedding:
     file: str
     texts: list[str]
     reused: dict[int, np.ndarray] = field(default_factory=dict)  # position -> vector
+    cached: int = 0  # how many of `reused` came from the embedding cache
 
     @property
     def missing(self) -> list[int]:
@@ -352,14 +412,15 @@ class _Records:
 
 def _write_generation(partial: Path, articles: list[Article], previous: _Previous | None,
                       embedder, settings: IndexSettings, fingerprint: str, report: BuildReport,
-                      progress: bool, on_stage: Callable[[str], None] | None) -> store.Manifest:
-    """The build's steps, in order: records, speakers, statement texts, embedding, vector
-    indexes, lexical indexes; then the manifest that describes them."""
+                      progress: bool, stage: _Stage, rebuild: bool = False) -> store.Manifest:
+    """The build's steps, in order: records, speakers, statement texts, the embedding cache
+    and the space check, embedding, vector indexes, lexical indexes; then the manifest that
+    describes them."""
     db = store.connect(partial / "meta.sqlite")
     db.executescript(store.SCHEMA)
     records = _write_records(partial, db, articles, previous, settings)
     speaker_ids, speaker_texts = _write_speakers(db, articles, records.statements)
-    statement_texts, lexical_texts = _statement_texts(articles, records.statements, db)
+    statement_texts, lexical_texts, spans = _statement_texts(articles, records.statements, db)
     keyed = previous.keyed if previous is not None else {}
     embeddings = [records.chunks,
                   _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed),
@@ -370,15 +431,27 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     db.commit()
     db.close()
     store.save_statement_table(partial, [
-        (row, q.start, q.end, sid, int(q.reported), *statements.sentences_span(articles[row].text, q))
-        for (row, q), sid in zip(records.statements, speaker_ids)])
+        (row, q.start, q.end, sid, int(q.reported), *span)
+        for (row, q), sid, span in zip(records.statements, speaker_ids, spans)])
 
-    if on_stage:
-        on_stage("embed")
-    matrices = _embed(partial, embeddings, embedder, settings, progress, on_stage)
+    stage.cache = EmbeddingCache.for_index(settings.index_dir, settings.embedding_model,
+                                           embedder.precision, embedder.dimension,
+                                           settings.embedding_cache_mb)
+    try:
+        if not rebuild:  # --rebuild embeds everything again; the cache still keeps it
+            for embedding in embeddings:
+                _from_cache(embedding, stage.cache)
+        stage.need = _space_needed(partial, embeddings, lexical_texts, embedder.dimension)
+        _check_space(partial, stage.need, stage.cache)
+        # the vectors files are allocated before the cache grows: it must leave the rest
+        stage.cache.reserve = space.Estimate(
+            {k: n for k, n in stage.need.parts.items() if k != "vectors"}).remaining
+        stage("embed")
+        matrices = _embed(partial, embeddings, embedder, progress, settings, stage)
+    finally:
+        stage.cache.close()
 
-    if on_stage:
-        on_stage("index")
+    stage("index")
     chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks")
     statement_type = _vector_index(partial, matrices[1], previous, settings, "statements")
     LexicalIndex.build(records.chunks.texts).save(partial)
@@ -390,6 +463,8 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
                                                      len(records.statements) - reported, reported)
     report.embedded_chunks = len(records.chunks.missing)
     report.embedded_statements = len(embeddings[1].missing) + len(embeddings[2].missing)
+    report.cached_chunks = records.chunks.cached
+    report.cached_statements = embeddings[1].cached + embeddings[2].cached
     return store.Manifest(
         model=settings.embedding_model,
         dimension=embedder.dimension,
@@ -453,9 +528,11 @@ def _write_speakers(db: sqlite3.Connection, articles: list[Article],
 
 
 def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
-                     db: sqlite3.Connection) -> tuple[list[str], list[str]]:
-    """Each statement's embedded and lexical text; BM25's names the acronym or long form of
-    an organisation in the label, so "Red Cross" and "ICRC" both reach it."""
+                     db: sqlite3.Connection
+                     ) -> tuple[list[str], list[str], list[tuple[int, int]]]:
+    """Each statement's embedded and lexical text, and its sentences' span (found once);
+    BM25's names the acronym or long form of an organisation in the label, so "Red Cross"
+    and "ICRC" both reach it."""
     acronyms = dict(db.execute("SELECT short, long FROM aliases"))
     longs = {long: short for short, long in acronyms.items()}
 
@@ -464,9 +541,12 @@ def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
         return ([acronyms[w] for w in set(who.replace("’s", " ").split()) if w in acronyms]
                 + [short for long, short in longs.items() if long in who])
 
-    embedded = [statements.embedding_text(articles[row], q) for row, q in found]
-    lexical = [statements.lexical_text(articles[row], q, other_names(q)) for row, q in found]
-    return embedded, lexical
+    spans = [statements.sentences_span(articles[row].text, q) for row, q in found]
+    embedded = [statements.embedding_text(articles[row], q, span)
+                for (row, q), span in zip(found, spans)]
+    lexical = [statements.lexical_text(articles[row], q, other_names(q), span)
+               for (row, q), span in zip(found, spans)]
+    return embedded, lexical, spans
 
 
 def _keyed_embedding(file: str, texts: list[str], keyed: dict[str, np.ndarray]) -> _Embedding:
@@ -478,19 +558,60 @@ def _keyed_embedding(file: str, texts: list[str], keyed: dict[str, np.ndarray]) 
     return embedding
 
 
-def _embed(partial: Path, embeddings: list[_Embedding], embedder, settings: IndexSettings,
-           progress: bool, on_stage: Callable[[str], None] | None) -> list[np.ndarray]:
-    """Every vectors file, written through a memory map: reused vectors copied, the rest
-    embedded in batches of similar length (less padding), each distinct text once."""
+def _from_cache(embedding: _Embedding, cache: EmbeddingCache) -> None:
+    """Vectors an earlier build computed (mostly one that failed or was killed) count as
+    reused: they are not embedded again."""
+    missing = embedding.missing
+    for position, vector in cache.get([embedding.texts[i] for i in missing]).items():
+        embedding.reused[missing[position]] = vector
+        embedding.cached += 1
+
+
+def _space_needed(partial: Path, embeddings: list[_Embedding], lexical_texts: list[str],
+                  dimension: int) -> space.Estimate:
+    """What the generation takes once written: the records as written so far, the vectors
+    files, a vector index per collection, and BM25 by the characters it indexes (ratio
+    measured, see `space.BM25_BYTES_PER_CHAR`). The embedding cache is not counted: it only
+    grows while the disk keeps room for the rest (`EmbeddingCache.reserve`)."""
+    records = sum(p.stat().st_size for p in partial.rglob("*") if p.is_file())
+    chunks, statements = len(embeddings[0].texts), len(embeddings[1].texts)
+    lexical_chars = sum(map(len, embeddings[0].texts)) + sum(map(len, lexical_texts))
+    return space.Estimate(
+        parts={"vectors": sum(len(e.texts) for e in embeddings) * dimension * 4,
+               "vector indexes": sum(index_bytes(n, dimension, choose_index_type(n))
+                                     for n in (chunks, statements)),
+               "BM25": int(lexical_chars * space.BM25_BYTES_PER_CHAR)},
+        written=records)
+
+
+def _check_space(partial: Path, need: space.Estimate, cache: EmbeddingCache) -> None:
+    """Refuse before the embedding work when the rest of the generation cannot fit."""
+    free = space.free_bytes(partial)
+    if free < need.remaining:
+        held = cache.path.stat().st_size if cache.path.exists() else 0
+        raise BuildError(
+            f"not enough disk space in {partial.parent}: the new generation needs about "
+            f"{space.megabytes(need.remaining)} more ({need.describe()}), and "
+            f"{space.megabytes(free)} is free. Nothing was embedded and the previous index is "
+            f"unchanged. Free some space (or build into another --index-dir) and run the build "
+            f"again." + (f" (The embedding cache {cache.path} holds {space.megabytes(held)}; "
+                         f"deleting it is safe.)" if held > 1_000_000 else ""))
+
+
+def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool,
+           settings: IndexSettings, stage: _Stage) -> list[np.ndarray]:
+    """Every vectors file, allocated on disk first (a full disk is then an error here, never
+    SIGBUS through the memory map) and written through a memory map: reused vectors copied,
+    the rest embedded in batches of similar length (less padding), each distinct text once,
+    each batch kept in the embedding cache as it is done."""
     from tqdm import tqdm
 
-    matrices = []
+    matrices = [space.allocated_npy(partial / e.file, (len(e.texts), embedder.dimension))
+                for e in embeddings]
     todo = sum(len(e.missing) for e in embeddings)
     bar = tqdm(total=todo, unit="text", desc="embedding", disable=not progress)
     batch = max(64, settings.embedding_batch_size * 8)
-    for embedding in embeddings:
-        vectors = np.lib.format.open_memmap(partial / embedding.file, mode="w+", dtype=np.float32,
-                                            shape=(len(embedding.texts), embedder.dimension))
+    for embedding, vectors in zip(embeddings, matrices):
         for position, vector in embedding.reused.items():
             vectors[position] = vector
         first: dict[str, int] = {}  # text -> the position that embeds it
@@ -499,15 +620,17 @@ def _embed(partial: Path, embeddings: list[_Embedding], embedder, settings: Inde
         order = sorted(first.values(), key=lambda i: len(embedding.texts[i]))
         for begin in range(0, len(order), batch):
             positions = order[begin : begin + batch]
-            vectors[positions] = embedder.encode([embedding.texts[p] for p in positions])
+            texts = [embedding.texts[p] for p in positions]
+            computed = embedder.encode(texts)
+            vectors[positions] = computed
+            if stage.cache is not None:
+                stage.cache.put(texts, computed)
             bar.update(len(positions))
-            if on_stage:
-                on_stage("embed-batch")
+            stage("embed-batch")
         for i in embedding.missing:
             vectors[i] = vectors[first[embedding.texts[i]]]
         bar.update(len(embedding.missing) - len(order))
         vectors.flush()
-        matrices.append(vectors)
     bar.close()
     return matrices
 

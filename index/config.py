@@ -50,3 +50,8 @@ class IndexSettings(BaseSettings):
     def _default_when_empty(cls, value: object) -> object:
         """`PRECISION_CACHE=` left empty in `.env` means the default, not the current folder."""
         return default_precision_cache() if value in ("", None) else value
+    embedding_cache_mb: int = Field(
+        512, ge=0,
+        description="Bound of the embedding cache in the index directory (vectors a failed or "
+        "killed build computed, so a rerun does not embed them again); 0 turns it off.",
+    )

@@ -47,6 +47,16 @@ def choose_index_type(n: int) -> str:
     return f"IVF{ivf_lists(n)},SQ8"
 
 
+def index_bytes(n: int, dim: int, index_type: str) -> int:
+    """About what a saved index of `n` vectors takes on disk (for the build's space check):
+    Flat keeps float32 vectors; IVF-SQ8 a byte per dimension and an 8-byte id per vector,
+    plus its float32 centroids. Other stores are taken to be like Flat."""
+    if index_type.startswith("IVF") and ",SQ8" in index_type:
+        lists = int(index_type[3:].split(",")[0])
+        return n * (dim + 8) + lists * dim * 4
+    return n * dim * 4
+
+
 FILE = "dense.faiss"  # the chunks' index; the statements' is `index.store.STATEMENT_FILES`
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
 
 from index.articles import Article
 from index.chunks import paragraph_spans, sentence_spans
@@ -26,12 +27,20 @@ def label(quote: Quote) -> str:
     return ", ".join(p for p in (quote.speaker, quote.role) if p)
 
 
+@lru_cache(maxsize=16)
+def _sentences_by_paragraph(text: str) -> tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]:
+    """Each paragraph's span with its sentences' spans, found once per article: splitting the
+    article again for each of its statements was a third of an update's time outside
+    embedding (bench/incremental.py)."""
+    return tuple((start, end, tuple(sentence_spans(text, start, end)))
+                 for start, end in paragraph_spans(text))
+
+
 def sentences_span(text: str, quote: Quote) -> tuple[int, int]:
     """The sentences of the quote's paragraph that it overlaps: the quote with its cue."""
-    for start, end in paragraph_spans(text):
+    for start, end, sentences in _sentences_by_paragraph(text):
         if start <= quote.start < end:
-            spans = [s for s in sentence_spans(text, start, end)
-                     if s[1] > quote.start and s[0] < quote.end]
+            spans = [s for s in sentences if s[1] > quote.start and s[0] < quote.end]
             if spans:
                 return min(spans[0][0], quote.start), max(spans[-1][1], quote.end)
             break
@@ -43,17 +52,19 @@ def _capped(text: str, words: int) -> str:
     return text if len(parts) <= words else " ".join(parts[:words])
 
 
-def embedding_text(article: Article, quote: Quote) -> str:
-    """What the model reads: the speaker's label, then the statement's sentences (capped)."""
-    start, end = sentences_span(article.text, quote)
+def embedding_text(article: Article, quote: Quote, span: tuple[int, int] | None = None) -> str:
+    """What the model reads: the speaker's label, then the statement's sentences (capped).
+    `span`: its `sentences_span`, when the caller has it already."""
+    start, end = span or sentences_span(article.text, quote)
     body = _capped(article.text[start:end], MAX_WORDS)
     who = label(quote)
     return f"{who}: {body}" if who else body
 
 
-def lexical_text(article: Article, quote: Quote, other_names: Iterable[str] = ()) -> str:
+def lexical_text(article: Article, quote: Quote, other_names: Iterable[str] = (),
+                 span: tuple[int, int] | None = None) -> str:
     """What BM25 reads: the title, the label and the speaker's other names, the sentences."""
-    start, end = sentences_span(article.text, quote)
+    start, end = span or sentences_span(article.text, quote)
     return "\n".join([article.title, " ".join([label(quote), *other_names]),
                       article.text[start:end]])
 

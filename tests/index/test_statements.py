@@ -46,3 +46,30 @@ def test_held_terms_agrees_with_the_bm25_tokenizer():
         terms = set(tokenize([question], return_ids=False)[0])
         expected = [set(t) & terms for t in tokenize(texts, return_ids=False)]
         assert held_terms(texts, terms) == expected, question
+
+
+def test_sentence_spans_found_once_per_article_match_splitting_each_time():
+    """`sentences_span` remembers each article's sentences; asked about many articles in
+    any order (more than it remembers), it gives what splitting the text afresh gives."""
+    import random
+
+    from index.articles import load
+    from index.chunks import paragraph_spans, sentence_spans
+    from index.quotes import extract_statements
+    from tests.conftest import data_file
+
+    def afresh(text: str, quote: Quote) -> tuple[int, int]:
+        for start, end in paragraph_spans(text):
+            if start <= quote.start < end:
+                spans = [s for s in sentence_spans(text, start, end)
+                         if s[1] > quote.start and s[0] < quote.end]
+                if spans:
+                    return min(spans[0][0], quote.start), max(spans[-1][1], quote.end)
+                break
+        return quote.start, quote.end
+
+    articles = [a for a in load([data_file("fakes", "articles.jsonl")]) if isinstance(a, Article)]
+    pairs = [(a, q) for a in articles[:60] for q in extract_statements(a)]
+    random.Random(3).shuffle(pairs)
+    assert len({a.id for a, _ in pairs}) > 40 and len(pairs) > 100
+    assert [sentences_span(a.text, q) for a, q in pairs] == [afresh(a.text, q) for a, q in pairs]
