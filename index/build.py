@@ -454,8 +454,10 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     stage("index")
     chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks")
     statement_type = _vector_index(partial, matrices[1], previous, settings, "statements")
-    LexicalIndex.build(records.chunks.texts).save(partial)
-    LexicalIndex.build(lexical_texts).save(partial, store.STATEMENT_FILES["bm25"])
+    for texts, name in ((records.chunks.texts, LexicalIndex.DIR),
+                        (lexical_texts, store.STATEMENT_FILES["bm25"])):
+        kept = previous.generation / name if previous is not None and not rebuild else None
+        LexicalIndex.build(texts, previous=kept).save(partial, name)
     del matrices
 
     reported = sum(q.reported for _, q in records.statements)

@@ -21,3 +21,71 @@ def test_words_match_bm25s():
     assert tokenize(TEXTS, return_ids=False) == expected
     for text in TEXTS:
         assert tokenize([text], return_ids=False) == [expected[TEXTS.index(text)]]
+
+
+# --- BM25 built from kept term counts (index.lexical.DocTerms) ---
+
+import random  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from index.lexical import DocTerms, LexicalIndex  # noqa: E402
+
+WORDS = ("minister said talks ceasefire Idlib Kyiv Moscow aid convoy shelling warned denied "
+         "urged Red Cross WFP grain port Odesa sanctions Lavrov Carboni Zelenskyy running runs "
+         "the of and a it's").split()
+
+
+def _texts(seed: int, n: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 30))) for _ in range(n)]
+
+
+def _columns(retriever) -> dict[str, tuple[list[int], bytes]]:
+    """Each term's (documents, scores bytes): the index whatever numbers its terms got."""
+    s, terms = retriever.scores, {i: t for t, i in retriever.vocab_dict.items()}
+    return {terms[j]: (s["indices"][s["indptr"][j]:s["indptr"][j + 1]].tolist(),
+                       s["data"][s["indptr"][j]:s["indptr"][j + 1]].tobytes())
+            for j in range(len(s["indptr"]) - 1)}
+
+
+def test_scores_equal_bm25s_own_index():
+    texts = _texts(1, 300) + ["", "the of and"]  # empty and stop-word-only documents too
+    reference = bm25s.BM25()
+    reference.index(tokenize(texts), show_progress=False)
+    built = LexicalIndex.build(texts).retriever
+    assert _columns(built) == _columns(reference)
+    assert set(built.vocab_dict) == set(reference.vocab_dict)
+    assert built.scores["num_docs"] == len(texts)
+
+
+def test_update_from_kept_counts_equals_a_full_build(tmp_path):
+    old = _texts(2, 200) + ["Lavrov unique-word-xyzzy said"]
+    LexicalIndex.build(old).save(tmp_path)
+    # drop some (and with them the word only one held), keep some, add new ones, reorder
+    new = _texts(3, 50) + old[150:200][::-1] + old[:100:2] + ["Carboni plugh said"]
+    updated = LexicalIndex.build(new, previous=tmp_path / "bm25")
+    full = LexicalIndex.build(new)
+    assert _columns(updated.retriever) == _columns(full.retriever)
+    assert "xyzzi" not in updated.retriever.vocab_dict and "plugh" in updated.retriever.vocab_dict
+    for query in ("Lavrov said", "ceasefire Idlib convoy", "plugh", "grain port"):
+        scores, ids = updated.search(query, 10)
+        expected_scores, expected_ids = full.search(query, 10)
+        assert ids.tolist() == expected_ids.tolist()
+        assert scores.tobytes() == expected_scores.tobytes()
+
+
+def test_counts_are_reused_not_recomputed(tmp_path, monkeypatch):
+    old = _texts(4, 40)
+    LexicalIndex.build(old).save(tmp_path)
+    seen: list[str] = []
+    import index.lexical as lexical
+
+    real = lexical.tokenize
+    monkeypatch.setattr(lexical, "tokenize",
+                        lambda texts, return_ids=True: seen.extend(texts) or real(texts, return_ids))
+    LexicalIndex.build(old + ["a new text about Odesa"], previous=tmp_path / "bm25")
+    assert seen == ["a new text about Odesa"]
+    kept = DocTerms.load(tmp_path / "bm25")
+    assert kept is not None and len(kept.keys) == len(old)
+    assert np.diff(kept.offsets).sum() == len(kept.terms)
