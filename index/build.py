@@ -183,6 +183,7 @@ class _Previous:
     rows_by_text: dict[str, int]  # text hash -> article row (quotes depend on the text only)
     rows_by_embedded: dict[tuple[str, str], int]  # (title, text hash) -> row: what was embedded
     keyed: dict[str, np.ndarray]  # statements' and speakers' vectors by `statements.text_key`
+    order: list[tuple[str, str]]  # (id, fingerprint) by article row
 
     @classmethod
     def open(cls, settings: IndexSettings) -> _Previous | None:
@@ -209,7 +210,20 @@ class _Previous:
             rows_by_text={r["text_hash"]: r["row"] for r in rows},
             rows_by_embedded={(r["title"], r["text_hash"]): r["row"] for r in rows},
             keyed=_keyed_vectors(connection, generation, manifest),
+            order=[(r["id"], r["fingerprint"]) for r in sorted(rows, key=lambda r: r["row"])],
         )
+
+    def same_rows(self, articles: list[Article]) -> int:
+        """How many leading articles sit in the same row with the same content as here: their
+        rows, chunks and quotes (numbered in article order) can be copied as they are."""
+        if self.manifest.extractor != EXTRACTOR:
+            return 0
+        kept = 0
+        for (old_id, old_fingerprint), article in zip(self.order, articles):
+            if (old_id, old_fingerprint) != (article.id, article.fingerprint):
+                break
+            kept += 1
+        return kept
 
     def chunks(self, article: Article) -> tuple[list[Chunk], np.ndarray] | None:
         """Chunks and vectors of the same title and text (the embedder sees both)."""
@@ -408,6 +422,7 @@ class _Records:
     chunks: _Embedding
     chunk_rows: list[tuple[int, Chunk]]  # (article row, chunk) by chunk id
     statements: list[tuple[int, Quote]]  # (article row, quote) by statement id
+    kept_quotes: int = 0  # statements copied with the previous generation's SQLite file
 
 
 def _write_generation(partial: Path, articles: list[Article], previous: _Previous | None,
@@ -416,18 +431,20 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     """The build's steps, in order: records, speakers, statement texts, the embedding cache
     and the space check, embedding, vector indexes, lexical indexes; then the manifest that
     describes them."""
-    db = store.connect(partial / "meta.sqlite")
-    db.executescript(store.SCHEMA)
-    records = _write_records(partial, db, articles, previous, settings)
+    db, kept = _open_records(partial, articles, previous)
+    records = _write_records(partial, db, articles, previous, settings, kept)
     speaker_ids, speaker_texts = _write_speakers(db, articles, records.statements)
     statement_texts, lexical_texts, spans = _statement_texts(articles, records.statements, db)
     keyed = previous.keyed if previous is not None else {}
     embeddings = [records.chunks,
                   _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed),
                   _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed)]
+    old_keys = dict.fromkeys(range(len(speaker_ids)))  # id -> (speaker id, key) as stored
+    old_keys.update((r[0], (r[1], r[2])) for r in db.execute(
+        "SELECT id, speaker_id, search_key FROM quotes WHERE id < ?", (records.kept_quotes,)))
     db.executemany("UPDATE quotes SET speaker_id = ?, search_key = ? WHERE id = ?",
-                   [(sid, statements.text_key(t), i)
-                    for i, (sid, t) in enumerate(zip(speaker_ids, statement_texts))])
+                   [(sid, key, i) for i, (sid, t) in enumerate(zip(speaker_ids, statement_texts))
+                    if old_keys[i] != (sid, key := statements.text_key(t))])
     db.commit()
     db.close()
     store.save_statement_table(partial, [
@@ -484,14 +501,49 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     )
 
 
+def _open_records(partial: Path, articles: list[Article], previous: _Previous | None
+                  ) -> tuple[sqlite3.Connection, int]:
+    """The new generation's SQLite file: a copy of the previous one without the rows past
+    the articles both share in the same order (an update mostly appends), or a new file.
+    Returns it and how many leading articles it already holds."""
+    path = partial / "meta.sqlite"
+    kept = previous.same_rows(articles) if previous is not None else 0
+    if not kept:
+        db = store.connect(path)
+        db.executescript(store.SCHEMA)
+        return db, 0
+    shutil.copyfile(previous.generation / "meta.sqlite", path)
+    db = store.connect(path)
+    for table in ("quotes", "chunks"):
+        db.execute(f"DELETE FROM {table} WHERE article_row >= ?", (kept,))
+    db.execute("DELETE FROM articles WHERE row >= ?", (kept,))
+    db.execute("DELETE FROM speakers")
+    db.execute("DELETE FROM aliases")
+    return db, kept
+
+
 def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article],
-                   previous: _Previous | None, settings: IndexSettings) -> _Records:
+                   previous: _Previous | None, settings: IndexSettings, kept: int = 0) -> _Records:
     """Articles, chunks and statements into SQLite (chunks also as `chunks.npy`); chunk
-    vectors of unchanged articles are taken from the previous generation."""
+    vectors of unchanged articles are taken from the previous generation. The first `kept`
+    articles' rows are already in `db` (`_open_records`): read back, not written again."""
     chunks = _Embedding("vectors.npy", [])
     chunk_rows: list[tuple[int, Chunk]] = []
     found: list[tuple[int, Quote]] = []
-    for row, article in enumerate(articles):
+    if kept:
+        table = store.load_chunk_table(previous.generation, previous.connection)
+        shared = table[table[:, 0] < kept]
+        chunk_rows = [(row, Chunk(articles[row].id, start, end))
+                      for row, start, end in shared.tolist()]
+        chunks.texts = [embedding_text(articles[row], chunk) for row, chunk in chunk_rows]
+        chunks.reused = dict(enumerate(previous.vectors[: len(chunk_rows)]))
+        found = [(r["article_row"], Quote(articles[r["article_row"]].id, r["start"], r["end"],
+                                          r["speaker"], r["role"], r["cue"], bool(r["reported"])))
+                 for r in previous.connection.execute(
+                     "SELECT article_row, start, end, speaker, role, cue, reported FROM quotes "
+                     "WHERE article_row < ? ORDER BY id", (kept,))]
+    first_chunk, first_quote = len(chunk_rows), len(found)
+    for row, article in enumerate(articles[kept:], start=kept):
         db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (
             row, article.id, article.title, article.date.isoformat(), article.source, article.url,
             article.text, article.fingerprint, article.text_hash))
@@ -504,14 +556,15 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
         quotes = previous.quotes(article) if previous else None
         found += [(row, q) for q in (extract_statements(article) if quotes is None else quotes)]
     db.executemany("INSERT INTO chunks VALUES (?,?,?,?)",
-                   [(i, row, c.start, c.end) for i, (row, c) in enumerate(chunk_rows)])
+                   [(i, row, c.start, c.end)
+                    for i, (row, c) in enumerate(chunk_rows[first_chunk:], start=first_chunk)])
     store.save_chunk_table(partial, [(row, c.start, c.end) for row, c in chunk_rows])
     db.executemany("INSERT INTO quotes (id, article_row, start, end, speaker, role, cue, text_hash, "
                    "reported) VALUES (?,?,?,?,?,?,?,?,?)",
                    [(i, row, q.start, q.end, q.speaker, q.role, q.cue,
                      hashlib.sha1(q.text(articles[row]).encode()).hexdigest(), int(q.reported))
-                    for i, (row, q) in enumerate(found)])
-    return _Records(chunks, chunk_rows, found)
+                    for i, (row, q) in enumerate(found[first_quote:], start=first_quote)])
+    return _Records(chunks, chunk_rows, found, first_quote)
 
 
 def _write_speakers(db: sqlite3.Connection, articles: list[Article],

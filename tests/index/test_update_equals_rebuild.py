@@ -45,25 +45,10 @@ def _rows(generation: Path) -> dict[str, list[tuple]]:
         db.close()
 
 
-def test_base_plus_update_equals_a_full_build(tmp_path):
-    lines = data_file("fakes", "articles.jsonl").read_text().splitlines()
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SEED, corpus)
-    (corpus / "a.jsonl").write_text("\n".join(lines[:30]) + "\n")
-    embedder = HashEmbedder()
-    updated = IndexSettings(index_dir=tmp_path / "updated")
-    build([corpus], updated, embedder=embedder)
-    # the update: some articles added, one edited, one removed
-    edited = json.loads(lines[3])
-    edited["text"] += "\n\nThe minister later said the convoy reached Idlib."
-    (corpus / "a.jsonl").write_text("\n".join([*lines[:3], json.dumps(edited), *lines[4:29]]) + "\n")
-    (corpus / "b.jsonl").write_text("\n".join(lines[30:45]) + "\n")
-    report = build([corpus], updated, embedder=embedder)
-    assert (report.new, report.changed, report.removed) == (15, 1, 1)
-    clean = IndexSettings(index_dir=tmp_path / "clean")
+def _same_as_a_clean_build(corpus: Path, updated: IndexSettings, tmp_path: Path,
+                           embedder: HashEmbedder) -> None:
+    clean = IndexSettings(index_dir=tmp_path / f"clean-{len(list(tmp_path.iterdir()))}")
     build([corpus], clean, embedder=embedder, rebuild=True)
-
     a_gen, a_manifest = store.open_generation(updated.index_dir)
     b_gen, b_manifest = store.open_generation(clean.index_dir)
     assert a_manifest.counts == b_manifest.counts
@@ -90,3 +75,34 @@ def test_base_plus_update_equals_a_full_build(tmp_path):
     finally:
         a.close()
         b.close()
+
+
+def test_base_plus_updates_equal_a_full_build(tmp_path):
+    lines = data_file("fakes", "articles.jsonl").read_text().splitlines()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus)
+    (corpus / "a.jsonl").write_text("\n".join(lines[:30]) + "\n")
+    embedder = HashEmbedder()
+    updated = IndexSettings(index_dir=tmp_path / "updated")
+    build([corpus], updated, embedder=embedder)
+
+    # articles added after the others: the live rows are copied, the new ones appended
+    (corpus / "b.jsonl").write_text("\n".join(lines[30:45]) + "\n")
+    report = build([corpus], updated, embedder=embedder)
+    assert (report.new, report.changed, report.removed) == (15, 0, 0)
+    _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
+
+    # then one edited and one removed, early in the order: most rows are written again
+    edited = json.loads(lines[3])
+    edited["text"] += "\n\nThe minister later said the convoy reached Idlib."
+    (corpus / "a.jsonl").write_text("\n".join([*lines[:3], json.dumps(edited), *lines[4:29]]) + "\n")
+    report = build([corpus], updated, embedder=embedder)
+    assert (report.new, report.changed, report.removed) == (0, 1, 1)
+    _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
+
+    # and the last ones removed: the copy loses its tail
+    (corpus / "b.jsonl").write_text("\n".join(lines[30:40]) + "\n")
+    report = build([corpus], updated, embedder=embedder)
+    assert report.removed == 5
+    _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
