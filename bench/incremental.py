@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     records = [json.loads(line) for path in DATA_FILES for line in path.read_text().splitlines()]
     corpus = args.work / "corpus"
     settings = IndexSettings(index_dir=args.work / "index")
+    if args.stand_in:  # the stand-in's float32 must be what the update expects, or it is all
+        settings = settings.model_copy(update={"embedding_precision": "float32"})  # embedded
     rows = []
     # the stand-ins claim the precision the update will use, or the update would embed it all
     precision = "float32" if args.stand_in else Embedder().precision

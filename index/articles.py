@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -43,7 +43,9 @@ class Article:
     @cached_property
     def fingerprint(self) -> str:
         """Identity of everything shown to users: a changed title or date is a changed article."""
-        record = asdict(self) | {"date": self.date.isoformat()}
+        # the fields as `dataclasses.asdict` gives them (all are flat), without its deep copy
+        record = {f.name: getattr(self, f.name) for f in fields(self)} | {
+            "date": self.date.isoformat()}
         return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 

@@ -409,10 +409,12 @@ class _Embedding:
     texts: list[str]
     reused: dict[int, np.ndarray] = field(default_factory=dict)  # position -> vector
     cached: int = 0  # how many of `reused` came from the embedding cache
+    block: np.ndarray | None = None  # the vectors of the first len(block) positions, reused
 
     @property
     def missing(self) -> list[int]:
-        return [i for i in range(len(self.texts)) if i not in self.reused]
+        first = 0 if self.block is None else len(self.block)
+        return [i for i in range(first, len(self.texts)) if i not in self.reused]
 
 
 @dataclass
@@ -423,6 +425,7 @@ class _Records:
     chunk_rows: list[tuple[int, Chunk]]  # (article row, chunk) by chunk id
     statements: list[tuple[int, Quote]]  # (article row, quote) by statement id
     kept_quotes: int = 0  # statements copied with the previous generation's SQLite file
+    spans: list[tuple[int, int]] = field(default_factory=list)  # theirs, from its statement table
 
 
 def _write_generation(partial: Path, articles: list[Article], previous: _Previous | None,
@@ -434,7 +437,8 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     db, kept = _open_records(partial, articles, previous)
     records = _write_records(partial, db, articles, previous, settings, kept)
     speaker_ids, speaker_texts = _write_speakers(db, articles, records.statements)
-    statement_texts, lexical_texts, spans = _statement_texts(articles, records.statements, db)
+    statement_texts, lexical_texts, spans = _statement_texts(articles, records.statements, db,
+                                                             records.spans)
     keyed = previous.keyed if previous is not None else {}
     embeddings = [records.chunks,
                   _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed),
@@ -536,13 +540,18 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
         chunk_rows = [(row, Chunk(articles[row].id, start, end))
                       for row, start, end in shared.tolist()]
         chunks.texts = [embedding_text(articles[row], chunk) for row, chunk in chunk_rows]
-        chunks.reused = dict(enumerate(previous.vectors[: len(chunk_rows)]))
-        found = [(r["article_row"], Quote(articles[r["article_row"]].id, r["start"], r["end"],
-                                          r["speaker"], r["role"], r["cue"], bool(r["reported"])))
-                 for r in previous.connection.execute(
+        chunks.block = previous.vectors[: len(chunk_rows)]
+        rows = previous.connection.cursor()
+        rows.row_factory = None  # plain tuples: 77k rows read twice as fast
+        found = [(row, Quote(articles[row].id, start, end, speaker, role, cue, bool(reported)))
+                 for row, start, end, speaker, role, cue, reported in rows.execute(
                      "SELECT article_row, start, end, speaker, role, cue, reported FROM quotes "
                      "WHERE article_row < ? ORDER BY id", (kept,))]
     first_chunk, first_quote = len(chunk_rows), len(found)
+    spans: list[tuple[int, int]] = []
+    table_file = previous.generation / store.STATEMENT_FILES["table"] if kept else None
+    if kept and previous.manifest.statements == STATEMENTS and table_file.is_file():
+        spans = [tuple(s) for s in np.load(table_file)[:first_quote, 5:7].tolist()]
     for row, article in enumerate(articles[kept:], start=kept):
         db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (
             row, article.id, article.title, article.date.isoformat(), article.source, article.url,
@@ -564,7 +573,7 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
                    [(i, row, q.start, q.end, q.speaker, q.role, q.cue,
                      hashlib.sha1(q.text(articles[row]).encode()).hexdigest(), int(q.reported))
                     for i, (row, q) in enumerate(found[first_quote:], start=first_quote)])
-    return _Records(chunks, chunk_rows, found, first_quote)
+    return _Records(chunks, chunk_rows, found, first_quote, spans)
 
 
 def _write_speakers(db: sqlite3.Connection, articles: list[Article],
@@ -583,7 +592,7 @@ def _write_speakers(db: sqlite3.Connection, articles: list[Article],
 
 
 def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
-                     db: sqlite3.Connection
+                     db: sqlite3.Connection, known: list[tuple[int, int]] = ()
                      ) -> tuple[list[str], list[str], list[tuple[int, int]]]:
     """Each statement's embedded and lexical text, and its sentences' span (found once);
     BM25's names the acronym or long form of an organisation in the label, so "Red Cross"
@@ -591,12 +600,17 @@ def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
     acronyms = dict(db.execute("SELECT short, long FROM aliases"))
     longs = {long: short for short, long in acronyms.items()}
 
+    names: dict[str, list[str]] = {}  # by label: most speakers make many statements
+
     def other_names(quote: Quote) -> list[str]:
         who = statements.label(quote)
-        return ([acronyms[w] for w in set(who.replace("’s", " ").split()) if w in acronyms]
-                + [short for long, short in longs.items() if long in who])
+        if who not in names:
+            names[who] = ([acronyms[w] for w in set(who.replace("’s", " ").split()) if w in acronyms]
+                          + [short for long, short in longs.items() if long in who])
+        return names[who]
 
-    spans = [statements.sentences_span(articles[row].text, q) for row, q in found]
+    spans = [*known, *(statements.sentences_span(articles[row].text, q)
+                       for row, q in found[len(known):])]
     embedded = [statements.embedding_text(articles[row], q, span)
                 for (row, q), span in zip(found, spans)]
     lexical = [statements.lexical_text(articles[row], q, other_names(q), span)
@@ -667,6 +681,8 @@ def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool
     bar = tqdm(total=todo, unit="text", desc="embedding", disable=not progress)
     batch = max(64, settings.embedding_batch_size * 8)
     for embedding, vectors in zip(embeddings, matrices):
+        if embedding.block is not None:
+            vectors[: len(embedding.block)] = embedding.block
         for position, vector in embedding.reused.items():
             vectors[position] = vector
         first: dict[str, int] = {}  # text -> the position that embeds it
@@ -705,9 +721,16 @@ def _vector_index(partial: Path, vectors: np.ndarray, previous: _Previous | None
     old_type = None if previous is None else (previous.manifest.index_type if chunks
                                               else previous.manifest.statement_index_type)
     index_type = choose_index_type(len(vectors))
-    trained = (FaissStore.reusable(previous.generation, old_type, index_type, file)
-               if previous is not None and old_type else None)
-    FaissStore.build(vectors, index_type, trained=trained).save(partial, file)
+    dense = None
+    if previous is not None and old_type == index_type:  # an update that appends: add the new
+        old_vectors = np.load(previous.generation / ("vectors.npy" if chunks else  # rows only
+                                                     store.STATEMENT_FILES["vectors"]), mmap_mode="r")
+        dense = FaissStore.extended(previous.generation / file, index_type, vectors, old_vectors)
+    if dense is None:
+        trained = (FaissStore.reusable(previous.generation, old_type, index_type, file)
+                   if previous is not None and old_type else None)
+        dense = FaissStore.build(vectors, index_type, trained=trained)
+    dense.save(partial, file)
     return index_type
 
 

@@ -105,6 +105,29 @@ class FaissStore:
         return index
 
     @classmethod
+    def extended(cls, path: Path, index_type: str, vectors: np.ndarray,
+                 old_vectors: np.ndarray) -> FaissStore | None:
+        """The index at `path` (of `old_vectors`) with the rows of `vectors` past those added,
+        when `vectors` begins with every vector it holds, row for row: an update that only
+        appends. FAISS appends to its lists in row order, so this is the index adding them
+        all would give, at the cost of the new rows. None when it does not apply."""
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError:
+            return None
+        held, block = index.ntotal, 200_000
+        if held != len(old_vectors) or held > len(vectors) or index.d != vectors.shape[1]:
+            return None
+        for begin in range(0, held, block):
+            if not np.array_equal(old_vectors[begin : begin + block],
+                                  vectors[begin : min(begin + block, held)]):
+                return None
+        faiss.omp_set_num_threads(os.cpu_count() or 1)
+        for begin in range(held, len(vectors), block):
+            index.add(np.ascontiguousarray(vectors[begin : begin + block], dtype=np.float32))
+        return cls(index, index_type)
+
+    @classmethod
     def load(cls, directory: Path, index_type: str, file: str = FILE) -> FaissStore:
         return cls(faiss.read_index(str(directory / file)), index_type)
 

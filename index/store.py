@@ -94,12 +94,13 @@ class Manifest:
         self.files = {
             str(p.relative_to(generation)): {"sha256": _sha256(p), "bytes": p.stat().st_size}
             for p in sorted(generation.rglob("*"))
-            if p.is_file() and p.name != MANIFEST
+            if p.is_file() and p.name not in (MANIFEST, VERIFIED)
         }
         tmp = generation / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps(asdict(self), indent=2))
         _fsync(tmp)
         os.replace(tmp, generation / MANIFEST)
+        _remember_verified(generation, _stamps(generation, self))  # just hashed: they pass
 
 
 def _sha256(path: Path) -> str:
@@ -219,9 +220,14 @@ def verify_files(generation: Path, manifest: Manifest, index_dir: Path) -> None:
             raise IndexDamaged(
                 f"index file {path} is damaged (checksum differs from the manifest). "
                 f"Rebuild: {rebuild_hint(index_dir)}")
+    # the stamps from before hashing: a file changed meanwhile is hashed again next time
+    _remember_verified(generation, stamps)
+
+
+def _remember_verified(generation: Path, stamps: dict[str, list[int]] | None) -> None:
     if stamps is None:
         return
-    try:  # the stamps from before hashing: a file changed meanwhile is hashed again next time
+    try:
         tmp = generation / (VERIFIED + ".tmp")
         tmp.write_text(json.dumps(stamps))
         os.replace(tmp, generation / VERIFIED)

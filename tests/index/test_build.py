@@ -174,7 +174,7 @@ def test_damaged_file_is_named_with_the_rebuild_command(corpus, settings, embedd
 def test_checksums_are_verified_once_per_copy_and_again_after_a_change(corpus, settings, embedder,
                                                                        monkeypatch):
     report = build([corpus], settings, embedder=embedder)
-    SearchIndex.open(settings).close()  # first open: hashed in full
+    SearchIndex.open(settings).close()  # the build hashed every file as it wrote the manifest
     hashed: list[str] = []
     real = store._sha256
     monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(path.name) or real(path))

@@ -78,3 +78,21 @@ def test_chunks_at_finds_the_chunk_holding_each_offset(seed_index):
         next_start = (index.chunk_spans[chunk_id + 1][0] if chunk_id + 1 < len(index.chunk_spans)
                       else len(text))
         assert start <= offset < max(end, next_start)
+
+
+@pytest.mark.parametrize("index_type", ["Flat", "IVF64,SQ8"])
+def test_extending_the_previous_index_equals_adding_every_vector(tmp_path: Path, index_type):
+    import faiss
+
+    old, grown = unit_vectors(5_000), unit_vectors(5_300, seed=3)
+    grown[:5_000] = old  # an update that appends 300 rows
+    FaissStore.build(old, index_type).save(tmp_path)
+    trained = FaissStore.reusable(tmp_path, index_type, index_type)
+    full = FaissStore.build(grown, index_type, trained=trained)
+    extended = FaissStore.extended(tmp_path / FaissStore.FILE, index_type, grown, old)
+    assert extended is not None and extended.index.ntotal == len(grown)
+    assert np.array_equal(faiss.serialize_index(extended.index), faiss.serialize_index(full.index))
+    changed = grown.copy()
+    changed[10] = grown[4_000]  # one old row differs: not an append, so not extended
+    assert FaissStore.extended(tmp_path / FaissStore.FILE, index_type, changed, old) is None
+    assert FaissStore.extended(tmp_path / FaissStore.FILE, index_type, old[:4_000], old) is None
