@@ -173,7 +173,7 @@ class DocTerms:
     keys: np.ndarray  # (n,) "S16": blake2b of each text
     offsets: np.ndarray  # (n + 1,) int64
     terms: np.ndarray  # int32 term ids into `vocab`
-    counts: np.ndarray  # int32, how often the term occurs in the document
+    counts: np.ndarray  # int32 (uint16 on disk when it fits): how often the term occurs
     vocab: list[str]  # term by id
 
     @classmethod
@@ -182,10 +182,13 @@ class DocTerms:
         if not all((directory / f).is_file() for f in cls.FILES):
             return None
         keys, offsets, terms, counts = (np.load(directory / f) for f in cls.FILES[:4])
-        return cls(keys, offsets, terms, counts, json.loads((directory / cls.FILES[4]).read_text()))
+        return cls(keys, offsets, terms, counts.astype(np.int32),
+                   json.loads((directory / cls.FILES[4]).read_text()))
 
     def save(self, directory: Path) -> None:
-        for file, array in zip(self.FILES, (self.keys, self.offsets, self.terms, self.counts)):
+        small = self.counts.size == 0 or int(self.counts.max()) <= np.iinfo(np.uint16).max
+        counts = self.counts.astype(np.uint16) if small else self.counts  # mostly 1 or 2
+        for file, array in zip(self.FILES, (self.keys, self.offsets, self.terms, counts)):
             np.save(directory / file, array)
         (directory / self.FILES[4]).write_text(json.dumps(self.vocab, ensure_ascii=False))
 

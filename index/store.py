@@ -6,7 +6,10 @@
       gen-.../meta.sqlite                    (articles, chunks, quotes: text and offsets)
       gen-.../vectors.npy                    (float32 chunk vectors, row = chunk id)
       gen-.../dense.faiss                    (the vector index over those rows)
-      gen-.../bm25/                          (bm25s lexical index over the same rows)
+      gen-.../bm25/                          (bm25s lexical index over the same rows, and
+                                              doc_*.npy, doc_vocab.json: each row's term counts,
+                                              which an update reuses, `index.lexical.DocTerms`)
+      gen-.../.verified.json                 (size, mtime, inode of the files that last passed)
       gen-.../statements.npy                 (article row, start, end, speaker id, reported per quote id)
       gen-.../statement_vectors.npy          (float32 vectors of quotes and reported statements)
       gen-.../statements.faiss, bm25-statements/   (their vector and lexical indexes)
