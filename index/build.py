@@ -431,18 +431,56 @@ class _Records:
 def _write_generation(partial: Path, articles: list[Article], previous: _Previous | None,
                       embedder, settings: IndexSettings, fingerprint: str, report: BuildReport,
                       progress: bool, stage: _Stage, rebuild: bool = False) -> store.Manifest:
-    """The build's steps, in order: records, speakers, statement texts, the embedding cache
-    and the space check, embedding, vector indexes, lexical indexes; then the manifest that
-    describes them."""
+    """The build's steps, in order: records, statements (speakers, texts, their table),
+    embedding (the cache and the space check first), vector and lexical indexes, counts;
+    then the manifest that describes them."""
     db, kept = _open_records(partial, articles, previous)
     records = _write_records(partial, db, articles, previous, settings, kept)
+    texts = _write_statements(partial, db, articles, records, previous)
+    embeddings = [records.chunks, texts.statements, texts.speakers]
+    matrices = _embed_all(partial, embeddings, texts.lexical, embedder, settings, progress, stage,
+                          rebuild)
+    stage("index")
+    chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks")
+    statement_type = _vector_index(partial, matrices[1], previous, settings, "statements")
+    del matrices
+    _lexical_indexes(partial, records.chunks.texts, texts.lexical, previous)
+    _count(report, records, embeddings)
+    return store.Manifest(
+        model=settings.embedding_model,
+        dimension=embedder.dimension,
+        precision=embedder.precision,
+        chunk_words=settings.chunk_words,
+        chunker=CHUNKER,
+        extractor=EXTRACTOR,
+        index_type=chunk_type,
+        corpus_fingerprint=fingerprint,
+        counts={"articles": len(articles), "chunks": len(records.chunk_rows),
+                "quotes": report.quotes, "reported": report.reported,
+                "statements": len(records.statements), "speakers": len(texts.speakers.texts)},
+        statements=STATEMENTS,
+        statement_index_type=statement_type,
+    )
+
+
+@dataclass
+class _Statements:
+    """What the statements step hands the later ones: the texts to embed (statements and
+    speakers, with the vectors the live generation lends) and BM25's texts of statements."""
+
+    statements: _Embedding
+    speakers: _Embedding
+    lexical: list[str]
+
+
+def _write_statements(partial: Path, db: sqlite3.Connection, articles: list[Article],
+                      records: _Records, previous: _Previous | None) -> _Statements:
+    """The speaker directory, each statement's speaker id, texts and key (updated only where
+    they changed) into SQLite, and the statement table beside it."""
     speaker_ids, speaker_texts = _write_speakers(db, articles, records.statements)
     statement_texts, lexical_texts, spans = _statement_texts(articles, records.statements, db,
                                                              records.spans)
     keyed = previous.keyed if previous is not None else {}
-    embeddings = [records.chunks,
-                  _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed),
-                  _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed)]
     old_keys = dict.fromkeys(range(len(speaker_ids)))  # id -> (speaker id, key) as stored
     old_keys.update((r[0], (r[1], r[2])) for r in db.execute(
         "SELECT id, speaker_id, search_key FROM quotes WHERE id < ?", (records.kept_quotes,)))
@@ -454,7 +492,16 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     store.save_statement_table(partial, [
         (row, q.start, q.end, sid, int(q.reported), *span)
         for (row, q), sid, span in zip(records.statements, speaker_ids, spans)])
+    return _Statements(_keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed),
+                       _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed),
+                       lexical_texts)
 
+
+def _embed_all(partial: Path, embeddings: list[_Embedding], lexical_texts: list[str], embedder,
+               settings: IndexSettings, progress: bool, stage: _Stage, rebuild: bool
+               ) -> list[np.ndarray]:
+    """Every vectors file: what the embedding cache holds is taken from it, the space the
+    generation needs is checked before any embedding, then the rest is embedded."""
     stage.cache = EmbeddingCache.for_index(settings.index_dir, settings.embedding_model,
                                            embedder.precision, embedder.dimension,
                                            settings.embedding_cache_mb)
@@ -468,19 +515,23 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
         stage.cache.reserve = space.Estimate(
             {k: n for k, n in stage.need.parts.items() if k != "vectors"}).remaining
         stage("embed")
-        matrices = _embed(partial, embeddings, embedder, progress, settings, stage)
+        return _embed(partial, embeddings, embedder, progress, settings, stage)
     finally:
         stage.cache.close()
 
-    stage("index")
-    chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks")
-    statement_type = _vector_index(partial, matrices[1], previous, settings, "statements")
-    for texts, name in ((records.chunks.texts, LexicalIndex.DIR),
-                        (lexical_texts, store.STATEMENT_FILES["bm25"])):
-        kept = previous.generation / name if previous is not None and not rebuild else None
-        LexicalIndex.build(texts, previous=kept).save(partial, name)
-    del matrices
 
+def _lexical_indexes(partial: Path, chunk_texts: list[str], statement_texts: list[str],
+                     previous: _Previous | None) -> None:
+    """BM25 of both collections; the live generation's term counts spare tokenising again
+    what it holds (`LexicalIndex.build`)."""
+    for texts, name in ((chunk_texts, LexicalIndex.DIR),
+                        (statement_texts, store.STATEMENT_FILES["bm25"])):
+        live = previous.generation / name if previous is not None else None
+        LexicalIndex.build(texts, previous=live).save(partial, name)
+
+
+def _count(report: BuildReport, records: _Records, embeddings: list[_Embedding]) -> None:
+    """The summary's counts: what the generation holds, what was embedded, what the cache gave."""
     reported = sum(q.reported for _, q in records.statements)
     report.chunks, report.quotes, report.reported = (len(records.chunk_rows),
                                                      len(records.statements) - reported, reported)
@@ -488,21 +539,6 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     report.embedded_statements = len(embeddings[1].missing) + len(embeddings[2].missing)
     report.cached_chunks = records.chunks.cached
     report.cached_statements = embeddings[1].cached + embeddings[2].cached
-    return store.Manifest(
-        model=settings.embedding_model,
-        dimension=embedder.dimension,
-        precision=embedder.precision,
-        chunk_words=settings.chunk_words,
-        chunker=CHUNKER,
-        extractor=EXTRACTOR,
-        index_type=chunk_type,
-        corpus_fingerprint=fingerprint,
-        counts={"articles": len(articles), "chunks": len(records.chunk_rows),
-                "quotes": report.quotes, "reported": report.reported,
-                "statements": len(records.statements), "speakers": len(speaker_texts)},
-        statements=STATEMENTS,
-        statement_index_type=statement_type,
-    )
 
 
 def _open_records(partial: Path, articles: list[Article], previous: _Previous | None
