@@ -108,7 +108,9 @@ def resolve(index: SearchIndex, phrase: str | None, vector: np.ndarray | None) -
             return Speakers(phrase, (), True, False)
         cosines = np.zeros_like(cosines)  # nor anyone else's by meaning
         found = {}  # a person the articles mention but never quote: no one else's words
-    matches = tuple(sorted((m for m in found.values() if m.confidence >= MIN_CONFIDENCE),
+    owner = _possessor(phrase)
+    matches = tuple(sorted((m for m in found.values() if m.confidence >= MIN_CONFIDENCE
+                            and not (owner and _surname(m.key) == owner)),
                            key=lambda m: -m.confidence))
     return Speakers(phrase, matches, is_name, True, None if vector is None else cosines)
 
@@ -148,6 +150,14 @@ def in_story(index: SearchIndex, speakers: Speakers, statements: Iterable[Candid
         return speakers
     return replace(speakers, matches=tuple(sorted((*speakers.matches, *found),
                                                   key=lambda m: -m.confidence)))
+
+
+def _possessor(phrase: str) -> str | None:
+    """Whose relation a description names, lower-cased: "zelensky" in "Zelensky's wife",
+    "putin" in "Putin's spokesman". That one is not the speaker asked about, however near in
+    meaning "Zelensky's wife" is to Zelensky."""
+    found = re.match(r"\s*(?:the\s+)?([\w’'.-]+(?:\s+[\w’'.-]+)?)(?:'s|’s)\s+\w", phrase)
+    return _surname(found.group(1)) if found else None
 
 
 def _named_in(topic: str | None) -> set[str]:
