@@ -18,7 +18,7 @@ import re
 import signal
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -34,7 +34,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -49,6 +49,10 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.follow.alerts import collect
+from bot.follow.delivery import Outcome, deliver
+from bot.follow.matching import classify
+from bot.follow.store import Alert, FollowError, FollowStore
 from bot.render import (
     MAX_MESSAGE,
     PageStore,
@@ -249,10 +253,19 @@ class BotDeps:
     handle_sighup: bool = False
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     tasks: list[asyncio.Task] = field(default_factory=list)
+    follows: FollowStore | None = None  # None: no /follow (an answerer without an index)
+    alert_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    ingest_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:
     return context.application.bot_data["deps"]
+
+
+def spawn(d: BotDeps, work: Coroutine[Any, Any, Any]) -> None:
+    """Start background work that `post_stop` cancels; finished tasks are forgotten."""
+    d.tasks[:] = [t for t in d.tasks if not t.done()]
+    d.tasks.append(asyncio.create_task(work))
 
 
 async def in_thread(d: BotDeps, fn: Callable[..., T], *args: Any) -> T:
@@ -346,6 +359,71 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await update.effective_message.reply_text(f"Index reloaded: {info.articles} articles.")
     else:
         await update.effective_message.reply_text("The index has not changed.")
+
+
+async def follow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/follow <person or topic>: new quotes that match are sent as they are indexed."""
+    d = deps(context)
+    message = update.effective_message
+    phrase = _argument(message)
+    if d.follows is None:
+        await message.reply_text("Following is not available on this bot.")
+        return
+    if not phrase:
+        await message.reply_text("Tell me whom or what to follow, e.g. "
+                                 "<code>/follow Lavrov</code> or <code>/follow grain exports</code>")
+        return
+    answerer: Any = d.answerer
+    kind = await in_thread(d, classify, answerer.index, answerer.embedder, phrase)
+    user_id = update.effective_user.id if update.effective_user else message.chat.id
+    try:
+        follow = await in_thread(d, d.follows.add, user_id, message.chat.id, phrase, kind)
+    except FollowError as exc:
+        await message.reply_text(esc(str(exc)))
+        return
+    what = "the person or organisation" if kind == "person" else "the topic"
+    await message.reply_text(
+        f"Following {what} <b>{esc(follow.phrase)}</b>. When new articles quote them, I send "
+        f"the new quotes here, at most {d.settings.alerts_per_day} messages a day. "
+        "/following lists what you follow.")
+
+
+async def unfollow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    d = deps(context)
+    message = update.effective_message
+    phrase = _argument(message)
+    if d.follows is None:
+        await message.reply_text("Following is not available on this bot.")
+        return
+    user_id = update.effective_user.id if update.effective_user else message.chat.id
+    if phrase and await in_thread(d, d.follows.remove, user_id, phrase):
+        await message.reply_text(f"You no longer follow <b>{esc(phrase)}</b>.")
+    else:
+        await message.reply_text("You do not follow that. /following lists what you follow; "
+                                 "<code>/unfollow name</code> stops one.")
+
+
+async def following_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    d = deps(context)
+    message = update.effective_message
+    if d.follows is None:
+        await message.reply_text("Following is not available on this bot.")
+        return
+    user_id = update.effective_user.id if update.effective_user else message.chat.id
+    follows = await in_thread(d, d.follows.of_user, user_id)
+    if not follows:
+        await message.reply_text("You follow nobody yet. <code>/follow Lavrov</code> or "
+                                 "<code>/follow grain exports</code> starts.")
+        return
+    lines = [f"• <b>{esc(f.phrase)}</b> ({'person' if f.kind == 'person' else 'topic'})"
+             for f in follows]
+    await message.reply_text(f"You follow ({len(follows)} of {d.follows.max_follows}):\n"
+                             + "\n".join(lines) + "\n\n<code>/unfollow name</code> stops one.")
+
+
+def _argument(message: Message) -> str:
+    parts = (message.text or "").split(maxsplit=1)
+    return " ".join(parts[1].split()) if len(parts) > 1 else ""
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -504,7 +582,71 @@ async def reload_index(app: Application, reason: str) -> bool:
         swapped = await asyncio.to_thread(d.answerer.reload_if_changed)
     if swapped:
         log.info("Index reloaded (%s)", reason)
+        if d.follows is not None:
+            spawn(d, alert_followers(app))
     return swapped
+
+
+# --- follow alerts and the scheduled feed poll ----------------------------------------------
+
+
+async def alert_followers(app: Application) -> None:
+    """Queue what the live generation owes followers, then send everything owed; one round
+    at a time. Failures are logged: alerts stay queued for the next round."""
+    d: BotDeps = app.bot_data["deps"]
+    if d.follows is None:
+        return
+    async with d.alert_lock:
+        try:
+            answerer: Any = d.answerer
+            await in_thread(d, collect, d.follows, answerer.index, answerer.embedder)
+            report = await deliver(d.follows, functools.partial(send_alert, app.bot),
+                                   d.settings.alerts_per_day)
+        except Exception:
+            log.exception("Follow alerts failed; what is owed stays queued")
+            return
+    if report.sent or report.failed or report.blocked_users:
+        log.info("Follow alerts: %s", report)
+
+
+async def send_alert(bot: Any, alert: Alert) -> Outcome:
+    try:
+        await bot.send_message(alert.chat_id, alert.html)
+    except Forbidden:
+        return Outcome.BLOCKED
+    except BadRequest as exc:
+        if "chat not found" in str(exc).lower():
+            return Outcome.BLOCKED
+        log.error("Telegram refused a follow alert to %s: %s", alert.chat_id, exc)
+        return Outcome.REFUSED
+    except TelegramError as exc:
+        log.warning("Follow alert to %s not sent (%s); tried again next round", alert.chat_id, exc)
+        return Outcome.FAILED
+    return Outcome.SENT
+
+
+async def ingest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The JobQueue's feed poll (as `python -m index.ingest`), in a worker thread, one at a
+    time; a poll that indexed something is reloaded at once, which alerts followers."""
+    from index.ingest import PollBusy, poll
+
+    d = deps(context)
+    if d.ingest_lock.locked():
+        log.info("Feed poll still running; this turn is skipped")
+        return
+    async with d.ingest_lock:
+        try:
+            report = await asyncio.to_thread(
+                poll, d.settings, embedder=getattr(d.answerer, "embedder", None))
+        except PollBusy as exc:
+            log.info("%s", exc)
+            return
+        except Exception:
+            log.exception("Feed poll failed; the index is unchanged")
+            return
+    log.info("Feed poll:\n%s", report.summary())
+    if report.build is not None and not report.build.up_to_date:
+        await reload_index(context.application, reason="feed poll")
 
 
 async def _reload_every(app: Application, seconds: float) -> None:
@@ -529,6 +671,9 @@ async def post_init(app: Application) -> None:
             [
                 BotCommand("ask", "Ask who said what about a topic"),
                 BotCommand("sources", "What articles I know"),
+                BotCommand("follow", "Get new quotes of a person or on a topic"),
+                BotCommand("following", "What you follow"),
+                BotCommand("unfollow", "Stop following"),
                 BotCommand("help", "How to ask"),
                 BotCommand("start", "What this bot does"),
             ]
@@ -537,6 +682,11 @@ async def post_init(app: Application) -> None:
         d.tasks.append(asyncio.create_task(_reload_every(app, d.settings.reload_interval)))
     if d.handle_sighup and hasattr(signal, "SIGHUP"):
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, _on_sighup, app)
+    if d.follows is not None:  # what a generation indexed while the bot was down still owes
+        spawn(d, alert_followers(app))
+    if (d.settings.feeds or d.settings.feeds_file) and app.job_queue is not None:
+        app.job_queue.run_repeating(ingest_job, interval=d.settings.ingest_interval,
+                                    first=d.settings.ingest_interval, name="feed poll")
 
 
 async def post_stop(app: Application) -> None:
@@ -550,14 +700,21 @@ async def post_stop(app: Application) -> None:
 
 
 async def post_shutdown(app: Application) -> None:
-    app.bot_data["deps"].executor.shutdown(wait=False, cancel_futures=True)
+    d: BotDeps = app.bot_data["deps"]
+    d.executor.shutdown(wait=False, cancel_futures=True)
+    if d.follows is not None:
+        d.follows.close()
 
 
 # --- wiring --------------------------------------------------------------------------------------
 
 
 def build_application(
-    settings: BotSettings, answerer: AnswererLike, *, handle_sighup: bool = False
+    settings: BotSettings,
+    answerer: AnswererLike,
+    *,
+    handle_sighup: bool = False,
+    follows: FollowStore | None = None,
 ) -> Application:
     """The one place the bot is wired: requests, concurrency, handlers, lifecycle hooks."""
     token = settings.token
@@ -571,6 +728,7 @@ def build_application(
         pages=PageStore(),
         executor=ThreadPoolExecutor(settings.answer_workers, thread_name_prefix="answer"),
         handle_sighup=handle_sighup,
+        follows=follows,
     )
     request = RetryingRequest(
         retries=settings.send_retries,
@@ -605,6 +763,9 @@ def build_application(
     app.add_handler(CommandHandler("sources", sources, filters=only_new))
     app.add_handler(CommandHandler("reload", reload_command, filters=only_new))
     app.add_handler(CommandHandler("ask", ask_command, filters=only_new))
+    app.add_handler(CommandHandler("follow", follow_command, filters=only_new))
+    app.add_handler(CommandHandler("unfollow", unfollow_command, filters=only_new))
+    app.add_handler(CommandHandler("following", following_command, filters=only_new))
     app.add_handler(CallbackQueryHandler(more, pattern=r"^more:"))
     app.add_handler(CallbackQueryHandler(stale_button))
     app.add_handler(MessageHandler(only_new & filters.TEXT & ~filters.COMMAND, on_text))
