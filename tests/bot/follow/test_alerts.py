@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 import shutil
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
