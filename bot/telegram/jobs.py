@@ -12,7 +12,8 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.follow.alerts import collect
-from bot.follow.delivery import deliver
+from bot.follow.delivery import Outcome, deliver
+from bot.follow.store import Alert
 from bot.telegram.context import BotData, Context, in_thread, spawn
 from bot.telegram.delivery import send_alert
 
@@ -48,13 +49,20 @@ async def alert_followers(app: Application) -> None:
             answerer: Any = d.answerer
             await in_thread(d, collect, d.follows, answerer.index, answerer.embedder)
             report = await deliver(
-                d.follows, functools.partial(send_alert, app.bot), d.settings.alerts_per_day
+                d.follows, functools.partial(_send_allowed, d, app.bot), d.settings.alerts_per_day
             )
         except Exception:
             log.exception("Follow alerts failed; what is owed stays queued")
             return
     if report.sent or report.failed or report.blocked_users:
         log.info("Follow alerts: %s", report)
+
+
+async def _send_allowed(d: BotData, bot: Any, alert: Alert) -> Outcome:
+    """A user taken off ALLOWED_IDS since they followed gets nothing more."""
+    if not d.settings.may_use(alert.user_id, alert.chat_id):
+        return Outcome.REFUSED
+    return await send_alert(bot, alert)
 
 
 async def ingest_job(context: Context) -> None:
