@@ -277,6 +277,12 @@ class SearchIndex:
                       bool(reported))
         return QuoteRecord(id_, article_row, quote, text_hash)
 
+    def quote_records(self) -> list[QuoteRecord]:
+        """Every quote of this generation, in id order: follow alerts compare generations."""
+        columns = _QUOTE_COLUMNS + (", reported" if self._has_reported else ", 0")
+        return [self._quote(r) for r in
+                self._rows(f"SELECT {columns} FROM quotes ORDER BY id", tuples=True)]
+
     def quotes_with_hash(self, text_hashes: list[str]) -> list[QuoteRecord]:
         return [self._quote(r) for r in self._quotes_where("text_hash", text_hashes)]
 
