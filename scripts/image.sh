@@ -120,13 +120,19 @@ build() {
         [ "${CACHE:-1}" = 0 ] && args+=(--no-cache)
     fi
     say "building $IMAGE on $base, torch from $wheels ($STORAGE_DRIVER storage, layers $LAYERS)"
+    local start=$SECONDS previous
+    previous=$(bh images --quiet --no-trunc "$IMAGE" 2>/dev/null | head -n 1 || true)
     bh bud --isolation chroot --network host "${args[@]}" -t "$IMAGE" . >&2
-    say "built $IMAGE: $(bh images --format '{{.Size}}' "$IMAGE" | head -n 1)"
+    say "built $IMAGE in $((SECONDS - start)) s: $(bh images --format '{{.Size}}' "$IMAGE" | head -n 1)"
+    # The image it replaces would stay behind untagged, another full copy on the disk.
+    if [ -n "$previous" ] && [ "$previous" != "$(bh images --quiet --no-trunc "$IMAGE" | head -n 1)" ]; then
+        bh rmi "$previous" >/dev/null 2>&1 || say "the previous image $previous is still in use: kept"
+    fi
 }
 
 image_test() {
     [ "${BUILD:-1}" = 0 ] || build
-    local c out uid
+    local c out uid start=$SECONDS
     c=$(bh from --quiet "$IMAGE")
     out=$(mktemp -d)
     # shellcheck disable=SC2064
@@ -144,6 +150,7 @@ image_test() {
     say "uid $uid, no network; running the image's command: ${argv[*]}"
     printf '%s\n' "$QUESTION" | run "${argv[@]}" | tee "$out/answer.txt"
     run python -m bot.ask --json -k 10 "$QUESTION" > "$out/answer.json"
+    say "ran the image in $((SECONDS - start)) s"
     "$PYTHON" scripts/image_check.py "$out/answer.json" "$SEED" Lavrov Carboni
 }
 
