@@ -31,7 +31,7 @@ RUN useradd --create-home --uid 10001 newsroom && mkdir -p /data && chown newsro
       *) where="--find-links $TORCH_SOURCE" ;; \
     esac \
  && pip install --quiet -c constraints.txt $where torch \
- && python -c 'import sys, torch; sys.exit(torch.version.cuda and f"torch {torch.__version__} is a CUDA build: give TORCH_SOURCE a CPU wheel")'
+ && python -W ignore -c 'import sys, torch; sys.exit(torch.version.cuda and f"torch {torch.__version__} is a CUDA build: give TORCH_SOURCE a CPU wheel")'
 
 # The project's dependencies, read from pyproject.toml, in their own layer: a change to the code
 # rebuilds only the layers below.
