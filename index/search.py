@@ -22,11 +22,10 @@ from typing import Literal, TypeVar
 import numpy as np
 
 from index import store
-from index.articles import Article
 from index.config import IndexSettings
 from index.dense import FaissStore, VectorStore
 from index.lexical import LexicalIndex, tokenize
-from index.quotes import Quote
+from index.records import Article, Quote
 from index.speakers import NameHints, Pair, SpeakerTable, source_of
 from index.statements import STATEMENTS
 
