@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cached_property
 
@@ -32,7 +32,9 @@ class Article:
     @cached_property
     def fingerprint(self) -> str:
         """Identity of everything shown to users: a changed title or date is a changed article."""
-        record = asdict(self) | {"date": self.date.isoformat()}
+        # the fields as `dataclasses.asdict` gives them (all are flat), without its deep copy
+        record = {f.name: getattr(self, f.name) for f in fields(self)} | {
+            "date": self.date.isoformat()}
         return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 
