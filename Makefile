@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test index bench lint clean
+.PHONY: run test index bench lint clean image image-test
 
 # torch is installed first and pinned: an unpinned torch pulls a multi-GB CUDA build. Where
 # PyPI's torch is the CUDA build (most Linux machines without a local CPU wheel), add
@@ -39,6 +39,15 @@ bench: $(STAMP)
 	$(PY) bench/incremental.py
 	$(PY) bench/coldstart.py
 	$(PY) bench/bot_load.py
+
+# The container image, built with buildah as root (scripts/image.sh; README "Container image").
+# The public base python:3.11-slim when it can be pulled, else a local one made with debootstrap;
+# BASE=local forces the local one. image-test needs root and minutes: it is not part of `test`.
+image:
+	scripts/image.sh build
+
+image-test:
+	scripts/image.sh test
 
 lint: $(STAMP)
 	$(PY) -m ruff check bot index tests bench

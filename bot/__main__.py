@@ -49,12 +49,14 @@ def _run(settings: BotSettings) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
     )
     from bot.answer import Answerer
+    from bot.follow.store import FollowStore
     from bot.telegram import build_application, install_log_redaction, run
 
     install_log_redaction(settings.token)  # before anything that might log a URL
     logging.getLogger(__name__).info("Loading the index from %s", settings.index_dir)
     answerer = Answerer.open(settings)
-    app = build_application(settings, answerer, handle_sighup=True)
+    follows = FollowStore(settings.follows_path)
+    app = build_application(settings, answerer, handle_sighup=True, follows=follows)
     run(app, settings)
     return 0
 

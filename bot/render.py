@@ -303,6 +303,8 @@ def render_help() -> str:
         "<b>Commands</b>\n"
         "/ask &lt;question&gt; – ask a question\n"
         "/sources – what articles I know\n"
+        "/follow &lt;person or topic&gt; – get their new quotes as articles come in\n"
+        "/following – what you follow; /unfollow &lt;name&gt; – stop\n"
         "/help – this message\n\n"
         "Quotes are verbatim from the articles; each carries its title, source and date. "
         "Press <b>More</b> under an answer for further quotes."
@@ -371,3 +373,22 @@ class PageStore:
 
     def __len__(self) -> int:
         return len(self._pages)
+
+
+ALERT_QUOTES = 3  # quotes in one alert; the rest are counted
+ALERT_QUOTE_CHARS = 900
+
+
+def render_alert(phrase: str, quotes: list[QuoteItem], more: int = 0) -> str:
+    """One follow's new quotes: speaker in bold, the verbatim quote, "— title, source, date"
+    linked to the article."""
+    parts = [f"New on <i>{esc(clip(phrase, MAX_NAME))}</i>, which you follow:"]
+    for quote in quotes:
+        lead = REPORTED_LEAD if quote.form == "reported" else ""
+        parts.append(f"{speaker_line(quote)}\n{lead}<blockquote>"
+                     f"{esc(clip(quote.text, ALERT_QUOTE_CHARS))}</blockquote>\n"
+                     f"{citation(quote.article)}")
+    if more:
+        parts.append(f"<i>and {more} more new {'quote' if more == 1 else 'quotes'}; ask me "
+                     f"about {esc(clip(phrase, MAX_NAME))} to see them.</i>")
+    return "\n\n".join(parts)

@@ -8,6 +8,7 @@ typo in `.env` fails with a clear message instead of a silent misbehaving bot.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -66,6 +67,11 @@ class BotSettings(IngestSettings):
     max_retry_after: float = Field(
         60.0, ge=0, description="Longest 429 retry_after the bot waits out before giving up."
     )
+    follows_db: Path | None = Field(
+        None, description="SQLite file of follows and quotes already alerted on; default "
+        "follows.sqlite beside INDEX_DIR.")
+    alerts_per_day: int = Field(
+        10, ge=1, le=1000, description="Follow alerts sent to one user per UTC day at most.")
     webhook_url: str | None = Field(
         None, description="Public https URL Telegram posts updates to; unset means long polling."
     )
@@ -143,6 +149,10 @@ class BotSettings(IngestSettings):
     def token(self) -> str | None:
         """The plain token, for the one place that talks to Telegram."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def follows_path(self) -> Path:
+        return self.follows_db or self.index_dir.parent / "follows.sqlite"
 
     def may_use(self, user_id: int | None, chat_id: int | None) -> bool:
         """ALLOWED_IDS lists users or whole chats; admins are always allowed."""

@@ -8,45 +8,22 @@ Article text is kept exactly as written: quotes are later cut out of it by offse
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 
 import yaml
+
+from index.records import Article
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 SUFFIXES = TEXT_SUFFIXES | {".jsonl", ".csv"}
 FIELDS = ("id", "title", "date", "source", "url", "text")
 
 csv.field_size_limit(1 << 26)
-
-
-@dataclass(frozen=True)
-class Article:
-    id: str
-    title: str
-    date: datetime  # always timezone-aware
-    source: str | None
-    url: str | None
-    text: str
-
-    @cached_property
-    def text_hash(self) -> str:
-        """Identity of the body: the same text met twice is indexed once."""
-        return hashlib.sha256(self.text.encode()).hexdigest()
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """Identity of everything shown to users: a changed title or date is a changed article."""
-        # the fields as `dataclasses.asdict` gives them (all are flat), without its deep copy
-        record = {f.name: getattr(self, f.name) for f in fields(self)} | {
-            "date": self.date.isoformat()}
-        return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from index.articles import Article
+from index.records import Article, Chunk
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before white space
 # and an upper-case letter, digit or opening quote — but not after common abbreviations.
@@ -20,18 +19,6 @@ _ABBREVIATIONS = re.compile(
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|i\.e|e\.g)|\b[A-Z])\.$"
 )
 _PARAGRAPH = re.compile(r"\n\s*\n")
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """A span of an article: its text is always `article.text[start:end]`."""
-
-    article_id: str
-    start: int
-    end: int
-
-    def text(self, article: Article) -> str:
-        return article.text[self.start : self.end]
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:

@@ -16,6 +16,7 @@ cache holds what a build computed and never published.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import shutil
@@ -84,10 +85,8 @@ class EmbeddingCache:
         log.warning("embedding cache %s %s (%s); going on without it: vectors computed from "
                     "now on are not kept for a rerun", self.path, what, why)
         if self.db is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self.db.close()
-            except sqlite3.Error:
-                pass
         self.db = None
 
     def key(self, text: str) -> bytes:
@@ -140,10 +139,8 @@ class EmbeddingCache:
             self.db.commit()
             self.added += added
         except (sqlite3.Error, OSError) as exc:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self.db.rollback()
-            except sqlite3.Error:
-                pass
             self._disable("could not be written", exc)
 
     def _evict(self, db: sqlite3.Connection) -> None:
@@ -157,8 +154,6 @@ class EmbeddingCache:
 
     def close(self) -> None:
         if self.db is not None:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self.db.close()
-            except sqlite3.Error:
-                pass
             self.db = None

@@ -22,11 +22,10 @@ from typing import Literal, TypeVar
 import numpy as np
 
 from index import store
-from index.articles import Article
 from index.config import IndexSettings
 from index.dense import FaissStore, VectorStore
 from index.lexical import LexicalIndex, tokenize
-from index.quotes import Quote
+from index.records import Article, Quote
 from index.speakers import NameHints, Pair, SpeakerTable, source_of
 from index.statements import STATEMENTS
 
@@ -276,6 +275,12 @@ class SearchIndex:
         quote = Quote(self.articles[article_row].id, start, end, speaker, role, cue,
                       bool(reported))
         return QuoteRecord(id_, article_row, quote, text_hash)
+
+    def quote_records(self) -> list[QuoteRecord]:
+        """Every quote of this generation, in id order: follow alerts compare generations."""
+        columns = _QUOTE_COLUMNS + (", reported" if self._has_reported else ", 0")
+        return [self._quote(r) for r in
+                self._rows(f"SELECT {columns} FROM quotes ORDER BY id", tuples=True)]
 
     def quotes_with_hash(self, text_hashes: list[str]) -> list[QuoteRecord]:
         return [self._quote(r) for r in self._quotes_where("text_hash", text_hashes)]

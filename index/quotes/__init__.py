@@ -17,7 +17,25 @@ them, `vocab` holds the shared word lists, and `matching` maps a user's name for
 stored speakers.
 """
 
-from index.quotes.extract import Quote, extract_quotes, extract_statements
-from index.quotes.matching import necessary_words, speaker_matches
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from index.records import Quote
+
+if TYPE_CHECKING:
+    from index.quotes.extract import extract_quotes, extract_statements
+    from index.quotes.matching import necessary_words, speaker_matches
 
 __all__ = ["Quote", "extract_quotes", "extract_statements", "speaker_matches", "necessary_words"]
+_HOME = {"extract_quotes": "extract", "extract_statements": "extract",
+         "speaker_matches": "matching", "necessary_words": "matching"}
+
+
+def __getattr__(name: str) -> object:
+    """The extractor loads on first use (PEP 562): matching a speaker needs none of it."""
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"index.quotes.{_HOME[name]}"), name)

@@ -3,31 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from index.articles import Article
 from index.quotes.attribution import _affiliate, _attribute_after, _attribute_before, _inherit
 from index.quotes.marks import _find_spans, _mask, _paragraphs, _Span
 from index.quotes.names import _Registry
 from index.quotes.reported import reported_statements
 from index.quotes.vocab import _VERB_RE
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A quotation as offsets into its article: its text is always `article.text[start:end]`."""
-
-    article_id: str
-    start: int  # first character inside the quotation marks
-    end: int  # one past the last character inside the marks
-    speaker: str | None  # canonical full name or organisation, e.g. "Sergei Lavrov"
-    role: str | None  # e.g. "Russian Foreign Minister", "the ICRC's director for the Near East"
-    cue: str | None  # the attribution cue as written: "the top Russian diplomat said"
-    reported: bool = False  # a sentence reporting what was said, not a quotation
-
-
-    def text(self, article: Article) -> str:
-        return article.text[self.start : self.end]
+from index.records import Article, Quote
 
 
 def _is_fragment(text: str, sp: _Span) -> bool:

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.quotes.extract import Quote
 from index.quotes.names import _acronym, _acronym_words, _strip_possessive
 from index.quotes.vocab import _STOP
+from index.records import Quote
 
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)(?!s\b)")
 

@@ -156,6 +156,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
         self.rejected: list[tuple[str, str]] = []  # (method, description)
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: 403 on sending
         self.pushed_at: dict[int, float] = {}  # update_id -> when it became available
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
@@ -397,6 +398,8 @@ class FakeBotApi:
 
     async def _m_sendmessage(self, p: dict) -> dict:
         chat = self._chat(p)
+        if chat["id"] in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         raw = str(p.get("text", ""))
         text = self._checked_text(raw, p.get("parse_mode"))
         markup = self._checked_markup(p.get("reply_markup"))

@@ -41,8 +41,9 @@ def test_no_token_opens_terminal_prompt(
     assert ".env" in capsys.readouterr().err
 
 
-def test_token_starts_the_bot(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_token_starts_the_bot(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("FOLLOWS_DB", str(tmp_path / "follows.sqlite"))
     fake = types.ModuleType("bot.answer")
     fake.Answerer = types.SimpleNamespace(open=lambda settings: FakeAnswerer())  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "bot.answer", fake)
@@ -51,4 +52,6 @@ def test_token_starts_the_bot(monkeypatch: pytest.MonkeyPatch) -> None:
     assert entry.main() == 0
     [(app, settings)] = ran
     assert app.bot.token == TOKEN and settings.webhook_url is None
-    assert app.bot_data["deps"].handle_sighup
+    assert app.bot_data.handle_sighup  # typed bot_data (ContextTypes), not a dict
+    assert app.bot_data.follows is not None and (tmp_path / "follows.sqlite").exists()
+    app.bot_data.follows.close()

@@ -51,3 +51,13 @@ def test_a_name_or_no_phrase_is_left_as_it_is():
     named = Speakers("Lena Ivanova", (SpeakerMatch(2, "Lena Ivanova", 1.0, "name"),), True)
     assert in_story(_index(), named, _story(), topic="x") is named
     assert in_story(_index(), Speakers(), _story()).matches == ()
+
+
+def test_whose_relation_a_description_names_is_not_the_speaker():
+    from bot.speakers import _possessor
+
+    assert _possessor("Zelensky's wife") == "zelensky"
+    assert _possessor("Vladimir Putin’s spokesman") == "putin"
+    assert _possessor("the Kremlin's spokesman") == "kremlin"
+    assert _possessor("the Russian foreign minister") is None
+    assert _possessor("Lavrov") is None

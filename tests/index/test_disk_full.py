@@ -153,8 +153,9 @@ def test_low_free_space_is_refused_before_any_embedding(tmp_path, embedder, monk
 @pytest.mark.parametrize("where", ["allocate", "faiss", "sqlite"])
 def test_an_injected_write_failure_is_a_build_error_naming_the_step(tmp_path, embedder,
                                                                     monkeypatch, where):
-    import faiss
     import sqlite3
+
+    import faiss
 
     settings = IndexSettings(index_dir=tmp_path / "index")
     first = build([seed_folder(tmp_path)], settings, embedder=embedder)

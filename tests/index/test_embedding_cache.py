@@ -13,7 +13,6 @@ from collections import namedtuple
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from index import embedding_cache
 from index.build import build
