@@ -24,12 +24,12 @@ from typing import Literal
 
 import numpy as np
 
-from index import space, statements, store
+from index import space, statements, store, vector_stores
 from index.aliases import learn_acronyms
 from index.articles import Article, Problem, load, parse_csv_map
 from index.chunks import Chunk, chunk_article
 from index.config import IndexSettings
-from index.dense import FaissStore, choose_index_type, index_bytes
+from index.dense import choose_index_type, index_bytes
 from index.embedding_cache import EmbeddingCache
 from index.lexical import LexicalIndex
 from index.quotes import Quote, extract_statements
@@ -744,30 +744,16 @@ def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool
 
 def _vector_index(partial: Path, vectors: np.ndarray, previous: _Previous | None,
                   settings: IndexSettings, collection: Literal["chunks", "statements"]) -> str:
-    """The vector index of one collection; returns its type. An IVF index of the same type
-    as the previous generation's keeps its trained quantiser."""
-    chunks = collection == "chunks"
-    if settings.store_backend == "qdrant":
-        from index.qdrant_store import QdrantStore
-
-        dense = QdrantStore.build(np.asarray(vectors))
-        dense.save(partial, QdrantStore.DIR if chunks else store.STATEMENT_FILES["qdrant"])
-        return dense.index_type
-    file = FaissStore.FILE if chunks else store.STATEMENT_FILES["faiss"]
-    old_type = None if previous is None else (previous.manifest.index_type if chunks
-                                              else previous.manifest.statement_index_type)
-    index_type = choose_index_type(len(vectors))
-    dense = None
-    if previous is not None and old_type == index_type:  # an update that appends: add the new
-        old_vectors = np.load(previous.generation / ("vectors.npy" if chunks else  # rows only
-                                                     store.STATEMENT_FILES["vectors"]), mmap_mode="r")
-        dense = FaissStore.extended(previous.generation / file, index_type, vectors, old_vectors)
-    if dense is None:
-        trained = (FaissStore.reusable(previous.generation, old_type, index_type, file)
-                   if previous is not None and old_type else None)
-        dense = FaissStore.build(vectors, index_type, trained=trained)
-    dense.save(partial, file)
-    return index_type
+    """The vector index of one collection, by the configured backend; returns its type."""
+    engine = vector_stores.backend(settings.store_backend)
+    live = None
+    if previous is not None:
+        manifest = previous.manifest
+        live = vector_stores.Live(previous.generation, manifest.index_type if collection ==
+                                  "chunks" else manifest.statement_index_type)
+    dense = engine.build(vectors, collection, live)
+    dense.save(partial, engine.path(collection))
+    return dense.index_type
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,8 @@
 
 The store only maps chunk ids (rows of `vectors.npy`) to vectors and answers top-k inner
 product queries; everything else (text, offsets, dates) lives in SQLite. That keeps a second
-engine (Qdrant, `index/qdrant_store.py`) a drop-in replacement chosen by `STORE_BACKEND`.
+engine (Qdrant, `index/qdrant_store.py`) a drop-in replacement chosen by `STORE_BACKEND`
+through the registry in `index/vector_stores.py`.
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ from typing import Literal, TypeVar
 
 import numpy as np
 
-from index import store
+from index import store, vector_stores
 from index.config import IndexSettings
-from index.dense import FaissStore, VectorStore
+from index.dense import VectorStore
 from index.lexical import LexicalIndex, tokenize
 from index.records import Article, Quote
 from index.speakers import NameHints, Pair, SpeakerTable, source_of
@@ -157,19 +157,9 @@ class SearchIndex:
                 f"Update it: python -m index.build --index-dir {settings.index_dir} <your "
                 f"corpus> (chunk vectors are reused; only statements are embedded)")
         files = store.STATEMENT_FILES
-        if settings.store_backend == "qdrant":
-            from index.qdrant_store import QdrantStore
-
-            vectors: VectorStore = QdrantStore.open(generation)
-            statement_vectors: VectorStore = QdrantStore.open(generation, files["qdrant"])
-        else:
-            if not (generation / FaissStore.FILE).exists():
-                raise store.IndexMismatch(
-                    f"{generation} has no FAISS index: it was built with STORE_BACKEND=qdrant. "
-                    f"Set STORE_BACKEND=qdrant, or rebuild: {store.rebuild_hint(settings.index_dir)}")
-            vectors = FaissStore.load(generation, manifest.index_type)
-            statement_vectors = FaissStore.load(generation, manifest.statement_index_type,
-                                                files["faiss"])
+        engine = vector_stores.backend(settings.store_backend)
+        vectors = engine.open(generation, manifest.index_type, "chunks")
+        statement_vectors = engine.open(generation, manifest.statement_index_type, "statements")
         lexical = LexicalIndex.load(generation, manifest.counts["chunks"])
         statements = Collection(
             statement_vectors,
