@@ -84,7 +84,7 @@ def _noisy_copies(path: Path, base: np.ndarray, source: np.ndarray, synthetic: n
 
 def build_synthetic(source: Path, index_dir: Path, size: int, index_type: str | None) -> dict:
     """Write one generation of `size` chunks into `index_dir`; return timings and facts."""
-    from index import store
+    from index import schema, store
     from index.dense import FaissStore, choose_index_type
     from index.lexical import LexicalIndex
 
@@ -95,7 +95,7 @@ def build_synthetic(source: Path, index_dir: Path, size: int, index_type: str | 
 
     started = time.perf_counter()
     db = store.connect(partial / "meta.sqlite")
-    db.executescript(store.SCHEMA)
+    schema.create(db)
     db.execute("ATTACH DATABASE ? AS src", (f"file:{src_gen / 'meta.sqlite'}?mode=ro",))
     base_texts, n_articles, n_chunks = _base_texts(db)
     assert n_chunks == len(base), "source vectors and chunks disagree"

@@ -18,13 +18,12 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from index import space, statements, store, vector_stores
+from index import schema, space, statements, store, vector_stores
 from index.aliases import learn_acronyms
 from index.articles import Article, Problem, load, parse_csv_map
 from index.chunks import Chunk, chunk_article
@@ -199,8 +198,7 @@ class _Previous:
             log.info("model, precision or chunking changed: every article is embedded again")
             return None
         connection = store.connect(generation / "meta.sqlite", readonly=True)
-        rows = connection.execute(
-            "SELECT row, id, title, fingerprint, text_hash FROM articles").fetchall()
+        rows = schema.article_identities(connection)
         return cls(
             connection=connection,
             generation=generation,
@@ -230,9 +228,7 @@ class _Previous:
         row = self.rows_by_embedded.get((article.title, article.text_hash))
         if row is None:
             return None
-        found = self.connection.execute(
-            "SELECT id, start, end FROM chunks WHERE article_row = ? ORDER BY id", (row,)
-        ).fetchall()
+        found = schema.chunks_of(self.connection, row)
         chunks = [Chunk(article.id, r["start"], r["end"]) for r in found]
         return chunks, np.asarray(self.vectors[[r["id"] for r in found]], dtype=np.float32)
 
@@ -240,10 +236,7 @@ class _Previous:
         row = self.rows_by_text.get(article.text_hash)
         if row is None or self.manifest.extractor != EXTRACTOR:
             return None
-        found = self.connection.execute(
-            "SELECT start, end, speaker, role, cue, reported FROM quotes WHERE article_row = ? "
-            "ORDER BY id", (row,),
-        ).fetchall()
+        found = schema.quotes_of(self.connection, row)
         return [Quote(article.id, r["start"], r["end"], r["speaker"], r["role"], r["cue"],
                       bool(r["reported"])) for r in found]
 
@@ -258,7 +251,7 @@ def _keyed_vectors(connection: sqlite3.Connection, generation: Path,
     for table, file in (("quotes", store.STATEMENT_FILES["vectors"]),
                         ("speakers", store.SPEAKER_VECTORS)):
         matrix = np.load(generation / file, mmap_mode="r")
-        for row_id, key in connection.execute(f"SELECT id, search_key FROM {table}"):
+        for row_id, key in schema.search_keys(connection, table):
             if key is not None and key not in found:
                 found[key] = matrix[row_id]
     return found
@@ -334,9 +327,7 @@ def _with_live(articles: list[Article], index_dir: Path, report: BuildReport) ->
     if generation is not None:
         db = store.connect(generation / "meta.sqlite", readonly=True)
         try:
-            live = [Article(r["id"], r["title"], datetime.fromisoformat(r["date"]), r["source"],
-                            r["url"], r["text"]) for r in db.execute(
-                                "SELECT id, title, date, source, url, text FROM articles ORDER BY row")]
+            live = schema.articles(db)
         finally:
             db.close()
     given = {a.id: a for a in articles}
@@ -482,11 +473,9 @@ def _write_statements(partial: Path, db: sqlite3.Connection, articles: list[Arti
                                                              records.spans)
     keyed = previous.keyed if previous is not None else {}
     old_keys = dict.fromkeys(range(len(speaker_ids)))  # id -> (speaker id, key) as stored
-    old_keys.update((r[0], (r[1], r[2])) for r in db.execute(
-        "SELECT id, speaker_id, search_key FROM quotes WHERE id < ?", (records.kept_quotes,)))
-    db.executemany("UPDATE quotes SET speaker_id = ?, search_key = ? WHERE id = ?",
-                   [(sid, key, i) for i, (sid, t) in enumerate(zip(speaker_ids, statement_texts))
-                    if old_keys[i] != (sid, key := statements.text_key(t))])
+    old_keys.update((r[0], (r[1], r[2])) for r in schema.quote_keys_before(db, records.kept_quotes))
+    schema.set_quote_keys(db, [(sid, key, i) for i, (sid, t) in enumerate(zip(speaker_ids, statement_texts))
+                               if old_keys[i] != (sid, key := statements.text_key(t))])
     db.commit()
     db.close()
     store.save_statement_table(partial, [
@@ -550,15 +539,11 @@ def _open_records(partial: Path, articles: list[Article], previous: _Previous | 
     kept = previous.same_rows(articles) if previous is not None else 0
     if not kept:
         db = store.connect(path)
-        db.executescript(store.SCHEMA)
+        schema.create(db)
         return db, 0
     shutil.copyfile(previous.generation / "meta.sqlite", path)
     db = store.connect(path)
-    for table in ("quotes", "chunks"):
-        db.execute(f"DELETE FROM {table} WHERE article_row >= ?", (kept,))
-    db.execute("DELETE FROM articles WHERE row >= ?", (kept,))
-    db.execute("DELETE FROM speakers")
-    db.execute("DELETE FROM aliases")
+    schema.truncate(db, kept)
     return db, kept
 
 
@@ -577,21 +562,16 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
                       for row, start, end in shared.tolist()]
         chunks.texts = [embedding_text(articles[row], chunk) for row, chunk in chunk_rows]
         chunks.block = previous.vectors[: len(chunk_rows)]
-        rows = previous.connection.cursor()
-        rows.row_factory = None  # plain tuples: 77k rows read twice as fast
         found = [(row, Quote(articles[row].id, start, end, speaker, role, cue, bool(reported)))
-                 for row, start, end, speaker, role, cue, reported in rows.execute(
-                     "SELECT article_row, start, end, speaker, role, cue, reported FROM quotes "
-                     "WHERE article_row < ? ORDER BY id", (kept,))]
+                 for row, start, end, speaker, role, cue, reported in  # plain tuples: 77k rows
+                 schema.quotes_before(previous.connection, kept)]  # read twice as fast
     first_chunk, first_quote = len(chunk_rows), len(found)
     spans: list[tuple[int, int]] = []
     table_file = previous.generation / store.STATEMENT_FILES["table"] if kept else None
     if kept and previous.manifest.statements == STATEMENTS and table_file.is_file():
         spans = [tuple(s) for s in np.load(table_file)[:first_quote, 5:7].tolist()]
     for row, article in enumerate(articles[kept:], start=kept):
-        db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", (
-            row, article.id, article.title, article.date.isoformat(), article.source, article.url,
-            article.text, article.fingerprint, article.text_hash))
+        schema.insert_article(db, row, article)
         old = previous.chunks(article) if previous else None
         for i, chunk in enumerate(old[0] if old else chunk_article(article, settings.chunk_words)):
             if old:
@@ -600,15 +580,13 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
             chunks.texts.append(embedding_text(article, chunk))
         quotes = previous.quotes(article) if previous else None
         found += [(row, q) for q in (extract_statements(article) if quotes is None else quotes)]
-    db.executemany("INSERT INTO chunks VALUES (?,?,?,?)",
-                   [(i, row, c.start, c.end)
-                    for i, (row, c) in enumerate(chunk_rows[first_chunk:], start=first_chunk)])
+    schema.insert_chunks(db, [(i, row, c.start, c.end) for i, (row, c)
+                              in enumerate(chunk_rows[first_chunk:], start=first_chunk)])
     store.save_chunk_table(partial, [(row, c.start, c.end) for row, c in chunk_rows])
-    db.executemany("INSERT INTO quotes (id, article_row, start, end, speaker, role, cue, text_hash, "
-                   "reported) VALUES (?,?,?,?,?,?,?,?,?)",
-                   [(i, row, q.start, q.end, q.speaker, q.role, q.cue,
-                     hashlib.sha1(q.text(articles[row]).encode()).hexdigest(), int(q.reported))
-                    for i, (row, q) in enumerate(found[first_quote:], start=first_quote)])
+    schema.insert_quotes(db, [(i, row, q.start, q.end, q.speaker, q.role, q.cue,
+                               hashlib.sha1(q.text(articles[row]).encode()).hexdigest(),
+                               int(q.reported))
+                              for i, (row, q) in enumerate(found[first_quote:], start=first_quote)])
     return _Records(chunks, chunk_rows, found, first_quote, spans)
 
 
@@ -619,10 +597,9 @@ def _write_speakers(db: sqlite3.Connection, articles: list[Article],
     acronyms = learn_acronyms(a.text for a in articles)
     entries = speaker_entries((q.speaker, q.role, q.cue) for _, q in found)
     texts = [e.text(acronyms) for e in entries]
-    db.executemany("INSERT INTO aliases VALUES (?,?)", sorted(acronyms.items()))
-    db.executemany("INSERT INTO speakers VALUES (?,?,?,?,?)",
-                   [(i, e.key, t, e.statements, statements.text_key(t))
-                    for i, (e, t) in enumerate(zip(entries, texts))])
+    schema.insert_aliases(db, sorted(acronyms.items()))
+    schema.insert_speakers(db, [(i, e.key, t, e.statements, statements.text_key(t))
+                                for i, (e, t) in enumerate(zip(entries, texts))])
     ids = {e.key: i for i, e in enumerate(entries)}
     return [ids.get(source_of(q.speaker, q.role) or "", store.NO_SPEAKER) for _, q in found], texts
 
@@ -633,7 +610,7 @@ def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
     """Each statement's embedded and lexical text, and its sentences' span (found once);
     BM25's names the acronym or long form of an organisation in the label, so "Red Cross"
     and "ICRC" both reach it."""
-    acronyms = dict(db.execute("SELECT short, long FROM aliases"))
+    acronyms = schema.acronyms(db)
     longs = {long: short for short, long in acronyms.items()}
 
     names: dict[str, list[str]] = {}  # by label: most speakers make many statements

@@ -21,7 +21,7 @@ from typing import Literal, TypeVar
 
 import numpy as np
 
-from index import store, vector_stores
+from index import schema, store, vector_stores
 from index.config import IndexSettings
 from index.dense import VectorStore
 from index.lexical import LexicalIndex, tokenize
@@ -32,7 +32,6 @@ from index.statements import STATEMENTS
 Mode = Literal["hybrid", "dense", "bm25"]
 T = TypeVar("T")
 _KEY_SPAN = 1 << 32  # (article row, character offset) as one sortable integer
-_QUOTE_COLUMNS = "id, article_row, start, end, speaker, role, cue, text_hash"  # see _quote
 DENSE_WEIGHT = 0.6  # hybrid: share of the max-normalised cosine; BM25/its max gets the rest
 
 
@@ -125,8 +124,7 @@ class SearchIndex:
         self.articles = [
             ArticleMeta(r["row"], r["id"], r["title"], datetime.fromisoformat(r["date"]),
                         r["source"], r["url"])
-            for r in self.db.execute(
-                "SELECT row, id, title, date, source, url FROM articles ORDER BY row")
+            for r in schema.article_metas(self.db)
         ]
         self._chunk_keys = self.chunk_article * _KEY_SPAN + self.chunk_spans[:, 0]
         table = np.load(generation / store.STATEMENT_FILES["table"])
@@ -134,17 +132,15 @@ class SearchIndex:
         self.statement_spans = np.ascontiguousarray(table[:, 1:3])
         self.statement_speaker = np.ascontiguousarray(table[:, 3])
         self.statement_context = np.ascontiguousarray(table[:, 5:7])  # its sentences' span
-        self.speaker_keys = [r[0] for r in self.db.execute("SELECT key FROM speakers ORDER BY id")]
+        self.speaker_keys = schema.speaker_keys(self.db)
         self.speaker_ids = {key: i for i, key in enumerate(self.speaker_keys)}
         self.speaker_vectors = np.load(generation / store.SPEAKER_VECTORS)
-        self.acronyms = dict(self.db.execute("SELECT short, long FROM aliases").fetchall())
+        self.acronyms = schema.acronyms(self.db)
         self._text_cache: dict[int, str] = {}
         self._speaker_cache: dict[str, list[Pair]] = {}
         self._statement_cache: dict[int, QuoteRecord] = {}
         self._lock = threading.Lock()  # one connection shared by the bot's worker threads
-        # Indexes built before reported speech was extracted lack the column: still readable.
-        self._has_reported = any(c[1] == "reported"
-                                 for c in self.db.execute("PRAGMA table_info(quotes)"))
+        self._has_reported = schema.has_reported(self.db)
 
     @classmethod
     def open(cls, settings: IndexSettings, verify: bool = True) -> SearchIndex:
@@ -167,13 +163,10 @@ class SearchIndex:
             np.load(generation / files["vectors"], mmap_mode="r"))
         return cls(generation, manifest, vectors, lexical, statements)
 
-    def _rows(self, sql: str, params: tuple | list = (), tuples: bool = False) -> list:
-        """sqlite3.Row objects, or plain tuples (cheaper by the thousand)."""
+    def _read(self, query: Callable[..., T], *args: object) -> T:
+        """One `index.schema` query on the shared connection, one thread at a time."""
         with self._lock:
-            cursor = self.db.cursor()
-            if tuples:
-                cursor.row_factory = None
-            return cursor.execute(sql, params).fetchall()
+            return query(self.db, *args)
 
     def cosine(self, chunk_ids: list[int], query_vector: np.ndarray) -> np.ndarray:
         """Exact similarity of chosen chunks to the query, whatever index found them."""
@@ -184,7 +177,7 @@ class SearchIndex:
     def article_text(self, row: int) -> str:
         text = self._text_cache.get(row)
         if text is None:
-            text = self._rows("SELECT text FROM articles WHERE row = ?", (row,))[0][0]
+            text = self._read(schema.article_text, row)
             if len(self._text_cache) > 4096:
                 self._text_cache.clear()
             self._text_cache[row] = text
@@ -215,26 +208,14 @@ class SearchIndex:
     def quotes_in_articles(self, rows: list[int]) -> list[QuoteRecord]:
         return [self._quote(r) for r in self._quotes_where("article_row", rows)]
 
-    def _quotes_where(self, column: str, values: list, also: str = "", also_params: list = ()
-                      ) -> list[tuple]:
-        """Quote rows (`_QUOTE_COLUMNS`) whose `column` is one of `values`, by its index, in
-        batches under SQLite's limit on query variables; `also`: a further condition on them.
-        Plain tuples: a frequent speaker has thousands of quotes, and named rows cost ~30%
-        more to fetch and read (Trump at 100k chunks: 5,250 records in 31 -> 26 ms)."""
-        columns = _QUOTE_COLUMNS + (", reported" if self._has_reported else ", 0")
-        found: list[tuple] = []
-        for begin in range(0, len(values), 500):
-            part = values[begin : begin + 500]
-            found += self._rows(f"SELECT {columns} FROM quotes WHERE {column} IN "
-                                f"({','.join('?' * len(part))}){also} ORDER BY id",
-                                [*part, *also_params], tuples=True)
-        return found
+    def _quotes_where(self, column: str, values: list) -> list[tuple]:
+        """Quote rows whose `column` is one of `values` (`index.schema.quotes_where`)."""
+        return self._read(schema.quotes_where, column, values, self._has_reported)
 
     @cached_property
     def speakers(self) -> SpeakerTable:
         """Every distinct (speaker, role) pair: small, so speaker questions match in memory."""
-        return SpeakerTable([(r[0], r[1]) for r in
-                             self._rows("SELECT DISTINCT speaker, role FROM quotes")])
+        return SpeakerTable(self._read(schema.speaker_role_pairs))
 
     def matching_speakers(self, query: str, hints: NameHints,
                           matches: Callable[[str | None, str | None], bool],
@@ -268,9 +249,7 @@ class SearchIndex:
 
     def quote_records(self) -> list[QuoteRecord]:
         """Every quote of this generation, in id order: follow alerts compare generations."""
-        columns = _QUOTE_COLUMNS + (", reported" if self._has_reported else ", 0")
-        return [self._quote(r) for r in
-                self._rows(f"SELECT {columns} FROM quotes ORDER BY id", tuples=True)]
+        return [self._quote(r) for r in self._read(schema.all_quotes, self._has_reported)]
 
     def quotes_with_hash(self, text_hashes: list[str]) -> list[QuoteRecord]:
         return [self._quote(r) for r in self._quotes_where("text_hash", text_hashes)]

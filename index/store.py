@@ -38,6 +38,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index import schema
+
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CURRENT = "current"
@@ -197,8 +199,7 @@ def load_chunk_table(generation: Path, db: sqlite3.Connection) -> np.ndarray:
 
 def chunk_table_from_db(db: sqlite3.Connection) -> np.ndarray:
     """The chunks table read row by row: what `chunks.npy` saves doing at every start."""
-    rows = db.execute("SELECT article_row, start, end FROM chunks ORDER BY id").fetchall()
-    return np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return np.array(schema.chunk_spans(db), dtype=np.int64).reshape(-1, 3)
 
 
 VERIFIED = ".verified.json"  # size, mtime and inode of each file when its checksum last passed
@@ -317,30 +318,4 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     return connection
 
 
-SCHEMA = """
-CREATE TABLE articles (
-    row INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, date TEXT NOT NULL,
-    source TEXT, url TEXT, text TEXT NOT NULL, fingerprint TEXT NOT NULL, text_hash TEXT NOT NULL
-);
-CREATE TABLE chunks (
-    id INTEGER PRIMARY KEY, article_row INTEGER NOT NULL REFERENCES articles(row),
-    start INTEGER NOT NULL, end INTEGER NOT NULL
-);
-CREATE TABLE quotes (
-    id INTEGER PRIMARY KEY, article_row INTEGER NOT NULL REFERENCES articles(row),
-    start INTEGER NOT NULL, end INTEGER NOT NULL, speaker TEXT, role TEXT, cue TEXT,
-    text_hash TEXT NOT NULL, reported INTEGER NOT NULL DEFAULT 0,
-    speaker_id INTEGER NOT NULL DEFAULT -1, search_key TEXT
-);
-CREATE TABLE speakers (
-    id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, text TEXT NOT NULL,
-    statements INTEGER NOT NULL, search_key TEXT NOT NULL
-);
-CREATE TABLE aliases (short TEXT PRIMARY KEY, long TEXT NOT NULL);
-CREATE INDEX chunks_article ON chunks(article_row);
-CREATE INDEX quotes_article ON quotes(article_row);
-CREATE INDEX quotes_speaker ON quotes(speaker, role);
-CREATE INDEX quotes_role ON quotes(role);
-CREATE INDEX quotes_hash ON quotes(text_hash);
-CREATE INDEX articles_date ON articles(date);
-"""
+SCHEMA = schema.SCHEMA  # kept for older callers; the schema lives in index/schema.py
