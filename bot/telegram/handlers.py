@@ -91,13 +91,25 @@ async def reload_command(update: Update, context: Context) -> None:
         await update.effective_message.reply_text("The index has not changed.")
 
 
+async def _follows_or_say(update: Update, context: Context) -> Any:
+    """The follow store, or None after telling the user following is off on this bot."""
+    follows = context.bot_data.follows
+    if follows is None:
+        await update.effective_message.reply_text("Following is not available on this bot.")
+    return follows
+
+
+def _user_id(update: Update) -> int:
+    message = update.effective_message
+    return update.effective_user.id if update.effective_user else message.chat.id
+
+
 async def follow_command(update: Update, context: Context) -> None:
     """/follow <person or topic>: new quotes that match are sent as they are indexed."""
     d = context.bot_data
     message = update.effective_message
     phrase = _argument(message)
-    if d.follows is None:
-        await message.reply_text("Following is not available on this bot.")
+    if await _follows_or_say(update, context) is None:
         return
     if not phrase:
         await message.reply_text(
@@ -107,7 +119,7 @@ async def follow_command(update: Update, context: Context) -> None:
         return
     answerer: Any = d.answerer
     kind = await in_thread(d, classify, answerer.index, answerer.embedder, phrase)
-    user_id = update.effective_user.id if update.effective_user else message.chat.id
+    user_id = _user_id(update)
     try:
         follow = await in_thread(d, d.follows.add, user_id, message.chat.id, phrase, kind)
     except FollowError as exc:
@@ -125,11 +137,9 @@ async def unfollow_command(update: Update, context: Context) -> None:
     d = context.bot_data
     message = update.effective_message
     phrase = _argument(message)
-    if d.follows is None:
-        await message.reply_text("Following is not available on this bot.")
+    if await _follows_or_say(update, context) is None:
         return
-    user_id = update.effective_user.id if update.effective_user else message.chat.id
-    if phrase and await in_thread(d, d.follows.remove, user_id, phrase):
+    if phrase and await in_thread(d, d.follows.remove, _user_id(update), phrase):
         await message.reply_text(f"You no longer follow <b>{esc(phrase)}</b>.")
     else:
         await message.reply_text(
@@ -140,11 +150,9 @@ async def unfollow_command(update: Update, context: Context) -> None:
 async def following_command(update: Update, context: Context) -> None:
     d = context.bot_data
     message = update.effective_message
-    if d.follows is None:
-        await message.reply_text("Following is not available on this bot.")
+    if await _follows_or_say(update, context) is None:
         return
-    user_id = update.effective_user.id if update.effective_user else message.chat.id
-    follows = await in_thread(d, d.follows.of_user, user_id)
+    follows = await in_thread(d, d.follows.of_user, _user_id(update))
     if not follows:
         await message.reply_text(
             "You follow nobody yet. <code>/follow Lavrov</code> or <code>/follow grain exports</code> starts."
