@@ -13,6 +13,7 @@ import numpy as np
 from index import store
 from index.build import build
 from index.config import IndexSettings
+from index.lexical import DocTerms, LexicalIndex
 from index.search import SearchIndex
 from tests.conftest import SEED, data_file
 
@@ -45,6 +46,16 @@ def _rows(generation: Path) -> dict[str, list[tuple]]:
         db.close()
 
 
+def _doc_terms(directory: Path) -> list[tuple[bytes, list[tuple[str, int]]]]:
+    """Each BM25 document's text key with its terms and counts, whatever ids the terms got."""
+    kept = DocTerms.load(directory)
+    assert kept is not None, directory
+    spans = zip(kept.offsets[:-1].tolist(), kept.offsets[1:].tolist())
+    return [(key, sorted((kept.vocab[t], c) for t, c in zip(kept.terms[a:b].tolist(),
+                                                             kept.counts[a:b].tolist())))
+            for key, (a, b) in zip(kept.keys.tolist(), spans)]
+
+
 def _same_as_a_clean_build(corpus: Path, updated: IndexSettings, tmp_path: Path,
                            embedder: HashEmbedder) -> None:
     clean = IndexSettings(index_dir=tmp_path / f"clean-{len(list(tmp_path.iterdir()))}")
@@ -56,6 +67,8 @@ def _same_as_a_clean_build(corpus: Path, updated: IndexSettings, tmp_path: Path,
     for name in (store.CHUNK_TABLE, store.STATEMENT_FILES["table"], "vectors.npy",
                  store.STATEMENT_FILES["vectors"], store.SPEAKER_VECTORS):
         assert np.array_equal(np.load(a_gen / name), np.load(b_gen / name)), name
+    for name in (LexicalIndex.DIR, store.STATEMENT_FILES["bm25"]):  # what the next update keeps
+        assert _doc_terms(a_gen / name) == _doc_terms(b_gen / name), name
 
     a, b = SearchIndex.open(updated), SearchIndex.open(clean)
     try:
