@@ -439,13 +439,13 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     records = _write_records(partial, db, articles, previous, settings, kept)
     texts = _write_statements(partial, db, articles, records, previous)
     embeddings = [records.chunks, texts.statements, texts.speakers]
-    matrices = _embed_all(partial, embeddings, texts.lexical, embedder, settings, progress, stage,
-                          rebuild)
+    matrices = _embed_all(partial, embeddings, texts.lexical_chars, embedder, settings, progress,
+                          stage, rebuild)
     stage("index")
     chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks")
     statement_type = _vector_index(partial, matrices[1], previous, settings, "statements")
     del matrices
-    _lexical_indexes(partial, records.chunks, texts.lexical, previous)
+    _lexical_indexes(partial, records.chunks, texts, previous)
     _count(report, records, embeddings)
     return store.Manifest(
         model=settings.embedding_model,
@@ -471,32 +471,58 @@ class _Statements:
 
     statements: _Embedding
     speakers: _Embedding
-    lexical: list[str]
+    lexical: list[str]  # of the statements from `statements.start` on
+    lexical_chars: int  # of all statements' BM25 texts, about (the space estimate)
 
 
 def _write_statements(partial: Path, db: sqlite3.Connection, articles: list[Article],
                       records: _Records, previous: _Previous | None) -> _Statements:
     """The speaker directory, each statement's speaker id, texts and key (updated only where
-    they changed) into SQLite, and the statement table beside it."""
+    they changed) into SQLite, and the statement table beside it. The statements the live
+    generation holds as they are (`_kept_statements`) keep its texts' keys, vectors and
+    BM25 counts: their texts are not made again."""
     speaker_ids, speaker_texts = _write_speakers(db, articles, records.statements)
+    kept = _kept_statements(db, records, previous)
     statement_texts, lexical_texts, spans = _statement_texts(articles, records.statements, db,
-                                                             records.spans)
+                                                             records.spans, kept)
     keyed = previous.keyed if previous is not None else {}
     old_keys = dict.fromkeys(range(len(speaker_ids)))  # id -> (speaker id, key) as stored
     old_keys.update((r[0], (r[1], r[2])) for r in schema.quote_keys_before(db, records.kept_quotes))
-    schema.set_quote_keys(db, [(sid, key, i) for i, (sid, t) in enumerate(zip(speaker_ids, statement_texts))
-                               if old_keys[i] != (sid, key := statements.text_key(t))])
+    keys = [old_keys[i][1] for i in range(kept)] + [statements.text_key(t) for t in statement_texts]
+    schema.set_quote_keys(db, [(sid, key, i) for i, (sid, key) in enumerate(zip(speaker_ids, keys))
+                               if old_keys[i] != (sid, key)])
     db.commit()
     db.close()
     store.save_statement_table(partial, [
         (row, q.start, q.end, sid, int(q.reported), *span)
         for (row, q), sid, span in zip(records.statements, speaker_ids, spans)])
-    return _Statements(_keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed),
-                       _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed),
-                       lexical_texts)
+    embedding = _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed, kept)
+    if kept:
+        embedding.block = np.load(previous.generation / store.STATEMENT_FILES["vectors"],
+                                  mmap_mode="r")[:kept]
+    titles = np.array([len(articles[row].title) for row, _ in records.statements[:kept]] or [0])
+    chars = int(titles.sum()) + sum(end - start for start, end in spans[:kept])  # labels aside
+    return _Statements(embedding, _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed),
+                       lexical_texts, chars + sum(map(len, lexical_texts)))
 
 
-def _embed_all(partial: Path, embeddings: list[_Embedding], lexical_texts: list[str], embedder,
+def _kept_statements(db: sqlite3.Connection, records: _Records, previous: _Previous | None
+                     ) -> int:
+    """How many leading statements have the very texts the live generation gave them: those
+    of the articles it holds in the same rows (their sentence spans were read back, so made
+    by the same `STATEMENTS`), when the acronyms their BM25 texts name are the same and the
+    live BM25 kept its term counts. Otherwise none: every text is made again."""
+    kept = len(records.spans)
+    if not kept or schema.acronyms(db) != schema.acronyms(previous.connection):
+        return 0
+    live = previous.generation
+    if not (LexicalIndex.has_terms(live / store.STATEMENT_FILES["bm25"])
+            and (live / store.STATEMENT_FILES["vectors"]).is_file()):
+        return 0
+    return kept
+
+
+def _embed_all(partial: Path, embeddings: list[_Embedding], lexical_chars: int, embedder,
                settings: IndexSettings, progress: bool, stage: _Stage, rebuild: bool
                ) -> list[np.ndarray]:
     """Every vectors file: what the embedding cache holds is taken from it, the space the
@@ -508,7 +534,7 @@ def _embed_all(partial: Path, embeddings: list[_Embedding], lexical_texts: list[
         if not rebuild:  # --rebuild embeds everything again; the cache still keeps it
             for embedding in embeddings:
                 _from_cache(embedding, stage.cache)
-        stage.need = _space_needed(partial, embeddings, lexical_texts, embedder.dimension)
+        stage.need = _space_needed(partial, embeddings, lexical_chars, embedder.dimension)
         _check_space(partial, stage.need, stage.cache)
         # the vectors files are allocated before the cache grows: it must leave the rest
         stage.cache.reserve = space.Estimate(
@@ -519,13 +545,14 @@ def _embed_all(partial: Path, embeddings: list[_Embedding], lexical_texts: list[
         stage.cache.close()
 
 
-def _lexical_indexes(partial: Path, chunks: _Embedding, statement_texts: list[str],
+def _lexical_indexes(partial: Path, chunks: _Embedding, statements: _Statements,
                      previous: _Previous | None) -> None:
     """BM25 of both collections; the live generation's term counts spare tokenising again
-    what it holds, and the chunks it holds as they are are kept without their texts
+    what it holds, and the chunks and statements it holds as they are are kept without their texts
     (`LexicalIndex.build`)."""
     for texts, kept, name in ((chunks.texts, chunks.start, LexicalIndex.DIR),
-                              (statement_texts, 0, store.STATEMENT_FILES["bm25"])):
+                              (statements.lexical, statements.statements.start,
+                               store.STATEMENT_FILES["bm25"])):
         live = previous.generation / name if previous is not None else None
         LexicalIndex.build(texts, previous=live, kept=kept).save(partial, name)
 
@@ -629,9 +656,10 @@ def _write_speakers(db: sqlite3.Connection, articles: list[Article],
 
 
 def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
-                     db: sqlite3.Connection, known: list[tuple[int, int]] = ()
+                     db: sqlite3.Connection, known: list[tuple[int, int]] = (), kept: int = 0
                      ) -> tuple[list[str], list[str], list[tuple[int, int]]]:
-    """Each statement's embedded and lexical text, and its sentences' span (found once);
+    """Each statement's embedded and lexical text from statement `kept` on, and every
+    statement's sentences' span (found once; `known`: the first ones', read back);
     BM25's names the acronym or long form of an organisation in the label, so "Red Cross"
     and "ICRC" both reach it."""
     acronyms = schema.acronyms(db)
@@ -649,15 +677,17 @@ def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
     spans = [*known, *(statements.sentences_span(articles[row].text, q)
                        for row, q in found[len(known):])]
     embedded = [statements.embedding_text(articles[row], q, span)
-                for (row, q), span in zip(found, spans)]
+                for (row, q), span in zip(found[kept:], spans[kept:])]
     lexical = [statements.lexical_text(articles[row], q, other_names(q), span)
-               for (row, q), span in zip(found, spans)]
+               for (row, q), span in zip(found[kept:], spans[kept:])]
     return embedded, lexical, spans
 
 
-def _keyed_embedding(file: str, texts: list[str], keyed: dict[str, np.ndarray]) -> _Embedding:
-    embedding = _Embedding(file, texts)
-    for i, text in enumerate(texts):
+def _keyed_embedding(file: str, texts: list[str], keyed: dict[str, np.ndarray], start: int = 0
+                     ) -> _Embedding:
+    """Texts of positions `start` on, with the vectors `keyed` holds for them."""
+    embedding = _Embedding(file, texts, start=start)
+    for i, text in enumerate(texts, start=start):
         vector = keyed.get(statements.text_key(text))
         if vector is not None:
             embedding.reused[i] = vector
@@ -673,7 +703,7 @@ def _from_cache(embedding: _Embedding, cache: EmbeddingCache) -> None:
         embedding.cached += 1
 
 
-def _space_needed(partial: Path, embeddings: list[_Embedding], lexical_texts: list[str],
+def _space_needed(partial: Path, embeddings: list[_Embedding], statement_chars: int,
                   dimension: int) -> space.Estimate:
     """What the generation takes once written: the records as written so far, the vectors
     files, a vector index per collection, and BM25 by the characters it indexes (ratio
@@ -682,7 +712,7 @@ def _space_needed(partial: Path, embeddings: list[_Embedding], lexical_texts: li
     records = sum(p.stat().st_size for p in partial.rglob("*") if p.is_file())
     chunks, statements = embeddings[0].size, embeddings[1].size
     lexical_chars = (embeddings[0].start_chars + sum(map(len, embeddings[0].texts))
-                     + sum(map(len, lexical_texts)))
+                     + statement_chars)
     return space.Estimate(
         parts={"vectors": sum(e.size for e in embeddings) * dimension * 4,
                "vector indexes": sum(index_bytes(n, dimension, choose_index_type(n))

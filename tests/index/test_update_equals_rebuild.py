@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index import build as build_module
 from index import store
 from index.build import build
 from index.config import IndexSettings
@@ -90,7 +91,16 @@ def _same_as_a_clean_build(corpus: Path, updated: IndexSettings, tmp_path: Path,
         b.close()
 
 
-def test_base_plus_updates_equal_a_full_build(tmp_path):
+def test_base_plus_updates_equal_a_full_build(tmp_path, monkeypatch):
+    kept: list[tuple[int, int]] = []  # (chunks, statements) each build kept without their texts
+    real_write = build_module._write_statements
+
+    def spy(partial, db, articles, records, previous):
+        texts = real_write(partial, db, articles, records, previous)
+        kept.append((records.chunks.start, texts.statements.start))
+        return texts
+
+    monkeypatch.setattr(build_module, "_write_statements", spy)
     lines = data_file("fakes", "articles.jsonl").read_text().splitlines()
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -104,6 +114,9 @@ def test_base_plus_updates_equal_a_full_build(tmp_path):
     (corpus / "b.jsonl").write_text("\n".join(lines[30:45]) + "\n")
     report = build([corpus], updated, embedder=embedder)
     assert (report.new, report.changed, report.removed) == (15, 0, 0)
+    # the chunks kept without their texts; the statements' texts made again, for the new
+    # articles define acronyms their BM25 texts name
+    assert kept[-1][0] > 0 and kept[-1][1] == 0, kept
     _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
 
     # then one edited and one removed, early in the order: most rows are written again
@@ -118,4 +131,5 @@ def test_base_plus_updates_equal_a_full_build(tmp_path):
     (corpus / "b.jsonl").write_text("\n".join(lines[30:40]) + "\n")
     report = build([corpus], updated, embedder=embedder)
     assert report.removed == 5
+    assert kept[-1][0] > 0 and kept[-1][1] > 0, kept  # statements too kept without texts
     _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
