@@ -652,7 +652,12 @@ def _write_speakers(db: sqlite3.Connection, articles: list[Article],
     schema.insert_speakers(db, [(i, e.key, t, e.statements, statements.text_key(t))
                                 for i, (e, t) in enumerate(zip(entries, texts))])
     ids = {e.key: i for i, e in enumerate(entries)}
-    return [ids.get(source_of(q.speaker, q.role) or "", store.NO_SPEAKER) for _, q in found], texts
+    by_pair: dict[tuple[str | None, str | None], int] = {}  # most speakers speak many times
+    for _, q in found:
+        if (q.speaker, q.role) not in by_pair:
+            by_pair[q.speaker, q.role] = ids.get(source_of(q.speaker, q.role) or "",
+                                                 store.NO_SPEAKER)
+    return [by_pair[q.speaker, q.role] for _, q in found], texts
 
 
 def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
