@@ -632,8 +632,8 @@ def _kept_chunk_texts(articles: list[Article], shared: np.ndarray, previous: _Pr
                       ) -> tuple[list[str], int, int]:
     """The texts of the chunks kept from the live generation, as `_Embedding` takes them
     (texts, start, characters before start): none at all when its BM25 kept term counts,
-    which then stand for them (making 100k texts was a fifth of an update); every one
-    when it did not, for BM25 to tokenise."""
+    which then stand for them (making 100k chunks and texts was an eighth of an update);
+    every one when it did not, for BM25 to tokenise."""
     if not LexicalIndex.has_terms(previous.generation / LexicalIndex.DIR):
         return [embedding_text(articles[row], Chunk(articles[row].id, start, end))
                 for row, start, end in shared.tolist()], 0, 0

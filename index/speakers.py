@@ -87,8 +87,8 @@ def cue_description(cue: str | None, key: str, roles: Iterable[str] = ()) -> str
 
 def speaker_entries(rows: Iterable[tuple[str | None, str | None, str | None]]) -> list[SpeakerEntry]:
     """The directory from every statement's (speaker, role, cue), sorted by key. Each
-    distinct triple is read once, with how often it occurs (most repeat: 77k statements
-    hold 26k), in the order first met, so ties rank as they would row by row."""
+    distinct triple is read once, with how often it occurs (a speaker's name, role and cue
+    repeat), in the order first met, so ties rank as they would row by row."""
     roles: dict[str, Counter[str]] = {}
     cues: dict[str, Counter[str]] = {}
     counts: Counter[str] = Counter()
