@@ -394,18 +394,28 @@ def _classify(articles: list[Article], previous: _Previous | None, report: Build
 @dataclass
 class _Embedding:
     """Texts to turn into one vectors file: those a previous generation lends are copied,
-    the rest embedded."""
+    the rest embedded. The texts of a leading block of positions the live generation holds
+    as they are need not be made at all (`start`): nothing embeds or tokenises them."""
 
     file: str
-    texts: list[str]
+    texts: list[str]  # of the positions from `start` on
     reused: dict[int, np.ndarray] = field(default_factory=dict)  # position -> vector
     cached: int = 0  # how many of `reused` came from the embedding cache
     block: np.ndarray | None = None  # the vectors of the first len(block) positions, reused
+    start: int = 0  # at most len(block)
+    start_chars: int = 0  # the characters of the texts before `start` (the space estimate)
+
+    @property
+    def size(self) -> int:
+        return self.start + len(self.texts)
+
+    def text(self, position: int) -> str:
+        return self.texts[position - self.start]
 
     @property
     def missing(self) -> list[int]:
         first = 0 if self.block is None else len(self.block)
-        return [i for i in range(first, len(self.texts)) if i not in self.reused]
+        return [i for i in range(first, self.size) if i not in self.reused]
 
 
 @dataclass
@@ -413,7 +423,7 @@ class _Records:
     """What the SQLite step hands the later ones."""
 
     chunks: _Embedding
-    chunk_rows: list[tuple[int, Chunk]]  # (article row, chunk) by chunk id
+    chunk_count: int
     statements: list[tuple[int, Quote]]  # (article row, quote) by statement id
     kept_quotes: int = 0  # statements copied with the previous generation's SQLite file
     spans: list[tuple[int, int]] = field(default_factory=list)  # theirs, from its statement table
@@ -429,13 +439,13 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
     records = _write_records(partial, db, articles, previous, settings, kept)
     texts = _write_statements(partial, db, articles, records, previous)
     embeddings = [records.chunks, texts.statements, texts.speakers]
-    matrices = _embed_all(partial, embeddings, texts.lexical, embedder, settings, progress, stage,
-                          rebuild)
+    matrices = _embed_all(partial, embeddings, texts.lexical_chars, embedder, settings, progress,
+                          stage, rebuild)
     stage("index")
     chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks")
     statement_type = _vector_index(partial, matrices[1], previous, settings, "statements")
     del matrices
-    _lexical_indexes(partial, records.chunks.texts, texts.lexical, previous)
+    _lexical_indexes(partial, records.chunks, texts, previous)
     _count(report, records, embeddings)
     return store.Manifest(
         model=settings.embedding_model,
@@ -446,9 +456,9 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
         extractor=EXTRACTOR,
         index_type=chunk_type,
         corpus_fingerprint=fingerprint,
-        counts={"articles": len(articles), "chunks": len(records.chunk_rows),
+        counts={"articles": len(articles), "chunks": records.chunk_count,
                 "quotes": report.quotes, "reported": report.reported,
-                "statements": len(records.statements), "speakers": len(texts.speakers.texts)},
+                "statements": len(records.statements), "speakers": texts.speakers.size},
         statements=STATEMENTS,
         statement_index_type=statement_type,
     )
@@ -461,32 +471,58 @@ class _Statements:
 
     statements: _Embedding
     speakers: _Embedding
-    lexical: list[str]
+    lexical: list[str]  # of the statements from `statements.start` on
+    lexical_chars: int  # of all statements' BM25 texts, about (the space estimate)
 
 
 def _write_statements(partial: Path, db: sqlite3.Connection, articles: list[Article],
                       records: _Records, previous: _Previous | None) -> _Statements:
     """The speaker directory, each statement's speaker id, texts and key (updated only where
-    they changed) into SQLite, and the statement table beside it."""
+    they changed) into SQLite, and the statement table beside it. The statements the live
+    generation holds as they are (`_kept_statements`) keep its texts' keys, vectors and
+    BM25 counts: their texts are not made again."""
     speaker_ids, speaker_texts = _write_speakers(db, articles, records.statements)
+    kept = _kept_statements(db, records, previous)
     statement_texts, lexical_texts, spans = _statement_texts(articles, records.statements, db,
-                                                             records.spans)
+                                                             records.spans, kept)
     keyed = previous.keyed if previous is not None else {}
     old_keys = dict.fromkeys(range(len(speaker_ids)))  # id -> (speaker id, key) as stored
     old_keys.update((r[0], (r[1], r[2])) for r in schema.quote_keys_before(db, records.kept_quotes))
-    schema.set_quote_keys(db, [(sid, key, i) for i, (sid, t) in enumerate(zip(speaker_ids, statement_texts))
-                               if old_keys[i] != (sid, key := statements.text_key(t))])
+    keys = [old_keys[i][1] for i in range(kept)] + [statements.text_key(t) for t in statement_texts]
+    schema.set_quote_keys(db, [(sid, key, i) for i, (sid, key) in enumerate(zip(speaker_ids, keys))
+                               if old_keys[i] != (sid, key)])
     db.commit()
     db.close()
     store.save_statement_table(partial, [
         (row, q.start, q.end, sid, int(q.reported), *span)
         for (row, q), sid, span in zip(records.statements, speaker_ids, spans)])
-    return _Statements(_keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed),
-                       _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed),
-                       lexical_texts)
+    embedding = _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed, kept)
+    if kept:
+        embedding.block = np.load(previous.generation / store.STATEMENT_FILES["vectors"],
+                                  mmap_mode="r")[:kept]
+    titles = np.array([len(articles[row].title) for row, _ in records.statements[:kept]] or [0])
+    chars = int(titles.sum()) + sum(end - start for start, end in spans[:kept])  # labels aside
+    return _Statements(embedding, _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed),
+                       lexical_texts, chars + sum(map(len, lexical_texts)))
 
 
-def _embed_all(partial: Path, embeddings: list[_Embedding], lexical_texts: list[str], embedder,
+def _kept_statements(db: sqlite3.Connection, records: _Records, previous: _Previous | None
+                     ) -> int:
+    """How many leading statements have the very texts the live generation gave them: those
+    of the articles it holds in the same rows (their sentence spans were read back, so made
+    by the same `STATEMENTS`), when the acronyms their BM25 texts name are the same and the
+    live BM25 kept its term counts. Otherwise none: every text is made again."""
+    kept = len(records.spans)
+    if not kept or schema.acronyms(db) != schema.acronyms(previous.connection):
+        return 0
+    live = previous.generation
+    if not (LexicalIndex.has_terms(live / store.STATEMENT_FILES["bm25"])
+            and (live / store.STATEMENT_FILES["vectors"]).is_file()):
+        return 0
+    return kept
+
+
+def _embed_all(partial: Path, embeddings: list[_Embedding], lexical_chars: int, embedder,
                settings: IndexSettings, progress: bool, stage: _Stage, rebuild: bool
                ) -> list[np.ndarray]:
     """Every vectors file: what the embedding cache holds is taken from it, the space the
@@ -498,7 +534,7 @@ def _embed_all(partial: Path, embeddings: list[_Embedding], lexical_texts: list[
         if not rebuild:  # --rebuild embeds everything again; the cache still keeps it
             for embedding in embeddings:
                 _from_cache(embedding, stage.cache)
-        stage.need = _space_needed(partial, embeddings, lexical_texts, embedder.dimension)
+        stage.need = _space_needed(partial, embeddings, lexical_chars, embedder.dimension)
         _check_space(partial, stage.need, stage.cache)
         # the vectors files are allocated before the cache grows: it must leave the rest
         stage.cache.reserve = space.Estimate(
@@ -509,20 +545,22 @@ def _embed_all(partial: Path, embeddings: list[_Embedding], lexical_texts: list[
         stage.cache.close()
 
 
-def _lexical_indexes(partial: Path, chunk_texts: list[str], statement_texts: list[str],
+def _lexical_indexes(partial: Path, chunks: _Embedding, statements: _Statements,
                      previous: _Previous | None) -> None:
     """BM25 of both collections; the live generation's term counts spare tokenising again
-    what it holds (`LexicalIndex.build`)."""
-    for texts, name in ((chunk_texts, LexicalIndex.DIR),
-                        (statement_texts, store.STATEMENT_FILES["bm25"])):
+    what it holds, and the chunks and statements it holds as they are are kept without their texts
+    (`LexicalIndex.build`)."""
+    for texts, kept, name in ((chunks.texts, chunks.start, LexicalIndex.DIR),
+                              (statements.lexical, statements.statements.start,
+                               store.STATEMENT_FILES["bm25"])):
         live = previous.generation / name if previous is not None else None
-        LexicalIndex.build(texts, previous=live).save(partial, name)
+        LexicalIndex.build(texts, previous=live, kept=kept).save(partial, name)
 
 
 def _count(report: BuildReport, records: _Records, embeddings: list[_Embedding]) -> None:
     """The summary's counts: what the generation holds, what was embedded, what the cache gave."""
     reported = sum(q.reported for _, q in records.statements)
-    report.chunks, report.quotes, report.reported = (len(records.chunk_rows),
+    report.chunks, report.quotes, report.reported = (records.chunk_count,
                                                      len(records.statements) - reported, reported)
     report.embedded_chunks = len(records.chunks.missing)
     report.embedded_statements = len(embeddings[1].missing) + len(embeddings[2].missing)
@@ -553,19 +591,19 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
     vectors of unchanged articles are taken from the previous generation. The first `kept`
     articles' rows are already in `db` (`_open_records`): read back, not written again."""
     chunks = _Embedding("vectors.npy", [])
-    chunk_rows: list[tuple[int, Chunk]] = []
+    shared = np.zeros((0, 3), dtype=np.int64)  # (article row, start, end) of kept chunks
     found: list[tuple[int, Quote]] = []
     if kept:
         table = store.load_chunk_table(previous.generation, previous.connection)
         shared = table[table[:, 0] < kept]
-        chunk_rows = [(row, Chunk(articles[row].id, start, end))
-                      for row, start, end in shared.tolist()]
-        chunks.texts = [embedding_text(articles[row], chunk) for row, chunk in chunk_rows]
-        chunks.block = previous.vectors[: len(chunk_rows)]
+        chunks.block = previous.vectors[: len(shared)]
+        chunks.texts, chunks.start, chunks.start_chars = _kept_chunk_texts(articles, shared,
+                                                                            previous)
         found = [(row, Quote(articles[row].id, start, end, speaker, role, cue, bool(reported)))
                  for row, start, end, speaker, role, cue, reported in  # plain tuples: 77k rows
                  schema.quotes_before(previous.connection, kept)]  # read twice as fast
-    first_chunk, first_quote = len(chunk_rows), len(found)
+    chunk_rows: list[tuple[int, Chunk]] = []  # (article row, chunk) of the others
+    first_chunk, first_quote = len(shared), len(found)
     spans: list[tuple[int, int]] = []
     table_file = previous.generation / store.STATEMENT_FILES["table"] if kept else None
     if kept and previous.manifest.statements == STATEMENTS and table_file.is_file():
@@ -575,19 +613,32 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
         old = previous.chunks(article) if previous else None
         for i, chunk in enumerate(old[0] if old else chunk_article(article, settings.chunk_words)):
             if old:
-                chunks.reused[len(chunk_rows)] = old[1][i]
+                chunks.reused[first_chunk + len(chunk_rows)] = old[1][i]
             chunk_rows.append((row, chunk))
             chunks.texts.append(embedding_text(article, chunk))
         quotes = previous.quotes(article) if previous else None
         found += [(row, q) for q in (extract_statements(article) if quotes is None else quotes)]
-    schema.insert_chunks(db, [(i, row, c.start, c.end) for i, (row, c)
-                              in enumerate(chunk_rows[first_chunk:], start=first_chunk)])
-    store.save_chunk_table(partial, [(row, c.start, c.end) for row, c in chunk_rows])
+    added = np.array([(row, c.start, c.end) for row, c in chunk_rows], dtype=np.int64)
+    schema.insert_chunks(db, [(i, *r) for i, r in enumerate(added.tolist(), start=first_chunk)])
+    store.save_chunk_table(partial, np.concatenate([shared, added.reshape(-1, 3)]))
     schema.insert_quotes(db, [(i, row, q.start, q.end, q.speaker, q.role, q.cue,
                                hashlib.sha1(q.text(articles[row]).encode()).hexdigest(),
                                int(q.reported))
                               for i, (row, q) in enumerate(found[first_quote:], start=first_quote)])
-    return _Records(chunks, chunk_rows, found, first_quote, spans)
+    return _Records(chunks, first_chunk + len(chunk_rows), found, first_quote, spans)
+
+
+def _kept_chunk_texts(articles: list[Article], shared: np.ndarray, previous: _Previous
+                      ) -> tuple[list[str], int, int]:
+    """The texts of the chunks kept from the live generation, as `_Embedding` takes them
+    (texts, start, characters before start): none at all when its BM25 kept term counts,
+    which then stand for them (making 100k chunks and texts was an eighth of an update);
+    every one when it did not, for BM25 to tokenise."""
+    if not LexicalIndex.has_terms(previous.generation / LexicalIndex.DIR):
+        return [embedding_text(articles[row], Chunk(articles[row].id, start, end))
+                for row, start, end in shared.tolist()], 0, 0
+    titles = np.array([len(a.title) + 1 for a in articles], dtype=np.int64)  # "title\n"
+    return [], len(shared), int((titles[shared[:, 0]] + shared[:, 2] - shared[:, 1]).sum())
 
 
 def _write_speakers(db: sqlite3.Connection, articles: list[Article],
@@ -601,13 +652,19 @@ def _write_speakers(db: sqlite3.Connection, articles: list[Article],
     schema.insert_speakers(db, [(i, e.key, t, e.statements, statements.text_key(t))
                                 for i, (e, t) in enumerate(zip(entries, texts))])
     ids = {e.key: i for i, e in enumerate(entries)}
-    return [ids.get(source_of(q.speaker, q.role) or "", store.NO_SPEAKER) for _, q in found], texts
+    by_pair: dict[tuple[str | None, str | None], int] = {}  # most speakers speak many times
+    for _, q in found:
+        if (q.speaker, q.role) not in by_pair:
+            by_pair[q.speaker, q.role] = ids.get(source_of(q.speaker, q.role) or "",
+                                                 store.NO_SPEAKER)
+    return [by_pair[q.speaker, q.role] for _, q in found], texts
 
 
 def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
-                     db: sqlite3.Connection, known: list[tuple[int, int]] = ()
+                     db: sqlite3.Connection, known: list[tuple[int, int]] = (), kept: int = 0
                      ) -> tuple[list[str], list[str], list[tuple[int, int]]]:
-    """Each statement's embedded and lexical text, and its sentences' span (found once);
+    """Each statement's embedded and lexical text from statement `kept` on, and every
+    statement's sentences' span (found once; `known`: the first ones', read back);
     BM25's names the acronym or long form of an organisation in the label, so "Red Cross"
     and "ICRC" both reach it."""
     acronyms = schema.acronyms(db)
@@ -625,15 +682,17 @@ def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
     spans = [*known, *(statements.sentences_span(articles[row].text, q)
                        for row, q in found[len(known):])]
     embedded = [statements.embedding_text(articles[row], q, span)
-                for (row, q), span in zip(found, spans)]
+                for (row, q), span in zip(found[kept:], spans[kept:])]
     lexical = [statements.lexical_text(articles[row], q, other_names(q), span)
-               for (row, q), span in zip(found, spans)]
+               for (row, q), span in zip(found[kept:], spans[kept:])]
     return embedded, lexical, spans
 
 
-def _keyed_embedding(file: str, texts: list[str], keyed: dict[str, np.ndarray]) -> _Embedding:
-    embedding = _Embedding(file, texts)
-    for i, text in enumerate(texts):
+def _keyed_embedding(file: str, texts: list[str], keyed: dict[str, np.ndarray], start: int = 0
+                     ) -> _Embedding:
+    """Texts of positions `start` on, with the vectors `keyed` holds for them."""
+    embedding = _Embedding(file, texts, start=start)
+    for i, text in enumerate(texts, start=start):
         vector = keyed.get(statements.text_key(text))
         if vector is not None:
             embedding.reused[i] = vector
@@ -644,22 +703,23 @@ def _from_cache(embedding: _Embedding, cache: EmbeddingCache) -> None:
     """Vectors an earlier build computed (mostly one that failed or was killed) count as
     reused: they are not embedded again."""
     missing = embedding.missing
-    for position, vector in cache.get([embedding.texts[i] for i in missing]).items():
+    for position, vector in cache.get([embedding.text(i) for i in missing]).items():
         embedding.reused[missing[position]] = vector
         embedding.cached += 1
 
 
-def _space_needed(partial: Path, embeddings: list[_Embedding], lexical_texts: list[str],
+def _space_needed(partial: Path, embeddings: list[_Embedding], statement_chars: int,
                   dimension: int) -> space.Estimate:
     """What the generation takes once written: the records as written so far, the vectors
     files, a vector index per collection, and BM25 by the characters it indexes (ratio
     measured, see `space.BM25_BYTES_PER_CHAR`). The embedding cache is not counted: it only
     grows while the disk keeps room for the rest (`EmbeddingCache.reserve`)."""
     records = sum(p.stat().st_size for p in partial.rglob("*") if p.is_file())
-    chunks, statements = len(embeddings[0].texts), len(embeddings[1].texts)
-    lexical_chars = sum(map(len, embeddings[0].texts)) + sum(map(len, lexical_texts))
+    chunks, statements = embeddings[0].size, embeddings[1].size
+    lexical_chars = (embeddings[0].start_chars + sum(map(len, embeddings[0].texts))
+                     + statement_chars)
     return space.Estimate(
-        parts={"vectors": sum(len(e.texts) for e in embeddings) * dimension * 4,
+        parts={"vectors": sum(e.size for e in embeddings) * dimension * 4,
                "vector indexes": sum(index_bytes(n, dimension, choose_index_type(n))
                                      for n in (chunks, statements)),
                "BM25": int(lexical_chars * space.BM25_BYTES_PER_CHAR)},
@@ -688,7 +748,7 @@ def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool
     each batch kept in the embedding cache as it is done."""
     from tqdm import tqdm
 
-    matrices = [space.allocated_npy(partial / e.file, (len(e.texts), embedder.dimension))
+    matrices = [space.allocated_npy(partial / e.file, (e.size, embedder.dimension))
                 for e in embeddings]
     todo = sum(len(e.missing) for e in embeddings)
     bar = tqdm(total=todo, unit="text", desc="embedding", disable=not progress)
@@ -700,11 +760,11 @@ def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool
             vectors[position] = vector
         first: dict[str, int] = {}  # text -> the position that embeds it
         for i in embedding.missing:
-            first.setdefault(embedding.texts[i], i)
-        order = sorted(first.values(), key=lambda i: len(embedding.texts[i]))
+            first.setdefault(embedding.text(i), i)
+        order = sorted(first.values(), key=lambda i: len(embedding.text(i)))
         for begin in range(0, len(order), batch):
             positions = order[begin : begin + batch]
-            texts = [embedding.texts[p] for p in positions]
+            texts = [embedding.text(p) for p in positions]
             computed = embedder.encode(texts)
             vectors[positions] = computed
             if stage.cache is not None:
@@ -712,7 +772,7 @@ def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool
             bar.update(len(positions))
             stage("embed-batch")
         for i in embedding.missing:
-            vectors[i] = vectors[first[embedding.texts[i]]]
+            vectors[i] = vectors[first[embedding.text(i)]]
         bar.update(len(embedding.missing) - len(order))
         vectors.flush()
     bar.close()

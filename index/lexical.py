@@ -84,16 +84,24 @@ class LexicalIndex:
         self.size = size
 
     @classmethod
-    def build(cls, texts: list[str], previous: Path | None = None) -> LexicalIndex:
+    def build(cls, texts: list[str], previous: Path | None = None, kept: int = 0) -> LexicalIndex:
         """BM25 over `texts`, scored exactly as `bm25s.BM25.index` scores them (a test checks
         it). Each text's term counts are kept beside the index (`DocTerms`), so with the
         `previous` generation's directory of this collection only texts it lacks are
         tokenised; the scores, which depend on the whole collection, are recomputed from
-        the counts, which costs a fraction of tokenising."""
-        terms = DocTerms.build(texts, DocTerms.load(previous) if previous else None)
-        index = cls(terms.retriever(), len(texts))
+        the counts, which costs a fraction of tokenising. `kept`: the collection begins with
+        that many of the previous one's documents, as they are; `texts` are the rest (an
+        update need not even make the texts it keeps, see `has_terms`)."""
+        terms = DocTerms.build(texts, DocTerms.load(previous) if previous else None, kept)
+        index = cls(terms.retriever(), kept + len(texts))
         index.terms = terms
         return index
+
+    @staticmethod
+    def has_terms(directory: Path) -> bool:
+        """Whether the collection in `directory` kept its term counts: an update can then
+        keep its documents without their texts (`build`'s `kept`)."""
+        return all((directory / f).is_file() for f in DocTerms.FILES)
 
     def save(self, directory: Path, name: str = DIR) -> None:
         if self.size:
@@ -179,7 +187,7 @@ class DocTerms:
     @classmethod
     def load(cls, directory: Path) -> DocTerms | None:
         """A generation's counts, or None when it has none (built before they were kept)."""
-        if not all((directory / f).is_file() for f in cls.FILES):
+        if not LexicalIndex.has_terms(directory):
             return None
         keys, offsets, terms, counts = (np.load(directory / f) for f in cls.FILES[:4])
         return cls(keys, offsets, terms, counts.astype(np.int32),
@@ -193,19 +201,25 @@ class DocTerms:
         (directory / self.FILES[4]).write_text(json.dumps(self.vocab, ensure_ascii=False))
 
     @classmethod
-    def build(cls, texts: list[str], previous: DocTerms | None = None) -> DocTerms:
-        """Counts for `texts`: a text the previous collection holds keeps its counts, the
-        others are tokenised. Terms no document holds any more leave the vocabulary."""
-        keys = np.array([_key(t) for t in texts], dtype="S16").reshape(-1)
+    def build(cls, texts: list[str], previous: DocTerms | None = None, kept: int = 0) -> DocTerms:
+        """Counts for the previous collection's first `kept` documents, then `texts`: a text
+        the previous collection holds keeps its counts, the others are tokenised. Terms no
+        document holds any more leave the vocabulary."""
+        if kept and (previous is None or len(previous.keys) < kept):
+            raise ValueError(f"cannot keep {kept} documents of a collection of "
+                             f"{0 if previous is None else len(previous.keys)}")
+        added = np.array([_key(t) for t in texts], dtype="S16").reshape(-1)
         vocab = list(previous.vocab) if previous else []
         known = {k: i for i, k in reversed(list(enumerate(previous.keys.tolist())))} if previous else {}
-        old = np.array([known.get(k, -1) for k in keys.tolist()], dtype=np.int64)
+        old = np.concatenate([np.arange(kept, dtype=np.int64),
+                              np.array([known.get(k, -1) for k in added.tolist()], dtype=np.int64)])
+        keys = np.concatenate([previous.keys[:kept], added]) if kept else added
         fresh = np.flatnonzero(old < 0)
         ids = {term: i for i, term in enumerate(vocab)}
         new_terms: list[int] = []
         new_counts: list[int] = []
         new_lens = np.zeros(len(fresh), dtype=np.int64)
-        for j, words in enumerate(tokenize([texts[i] for i in fresh], return_ids=False)):
+        for j, words in enumerate(tokenize([texts[i - kept] for i in fresh], return_ids=False)):
             counted = Counter(ids.setdefault(w, len(ids)) for w in words)
             new_terms += counted.keys()
             new_counts += counted.values()
@@ -216,15 +230,15 @@ class DocTerms:
                                      np.asarray(new_terms, dtype=np.int32)])
         pool_counts = np.concatenate([previous.counts if previous else np.zeros(0, np.int32),
                                       np.asarray(new_counts, dtype=np.int32)])
-        starts = np.zeros(len(texts), dtype=np.int64)
-        lens = np.zeros(len(texts), dtype=np.int64)
+        starts = np.zeros(len(keys), dtype=np.int64)
+        lens = np.zeros(len(keys), dtype=np.int64)
         reused = old >= 0
         if previous is not None:
             starts[reused] = previous.offsets[old[reused]]
             lens[reused] = previous.offsets[old[reused] + 1] - starts[reused]
         starts[fresh] = base + np.concatenate([[0], np.cumsum(new_lens)[:-1]]).astype(np.int64)
         lens[fresh] = new_lens
-        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        offsets = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(lens, out=offsets[1:])
         take = np.repeat(starts - offsets[:-1], lens) + np.arange(offsets[-1])
         terms, counts = pool_terms[take], pool_counts[take]

@@ -86,19 +86,21 @@ def cue_description(cue: str | None, key: str, roles: Iterable[str] = ()) -> str
 
 
 def speaker_entries(rows: Iterable[tuple[str | None, str | None, str | None]]) -> list[SpeakerEntry]:
-    """The directory from every statement's (speaker, role, cue), sorted by key."""
+    """The directory from every statement's (speaker, role, cue), sorted by key. Each
+    distinct triple is read once, with how often it occurs (a speaker's name, role and cue
+    repeat), in the order first met, so ties rank as they would row by row."""
     roles: dict[str, Counter[str]] = {}
     cues: dict[str, Counter[str]] = {}
     counts: Counter[str] = Counter()
-    for speaker, role, cue in rows:
+    for (speaker, role, cue), n in Counter(rows).items():
         key = source_of(speaker, role)
         if key is None:
             continue
-        counts[key] += 1
+        counts[key] += n
         if speaker and role:
-            roles.setdefault(key, Counter())[role] += 1
+            roles.setdefault(key, Counter())[role] += n
         if cue:
-            cues.setdefault(key, Counter())[cue] += 1
+            cues.setdefault(key, Counter())[cue] += n
     descriptions: dict[str, Counter[str]] = {}
     for key, seen in cues.items():
         for cue, n in seen.items():

@@ -28,6 +28,7 @@ def test_words_match_bm25s():
 import random  # noqa: E402
 
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 from index.lexical import DocTerms, LexicalIndex  # noqa: E402
 
@@ -89,3 +90,20 @@ def test_counts_are_reused_not_recomputed(tmp_path, monkeypatch):
     kept = DocTerms.load(tmp_path / "bm25")
     assert kept is not None and len(kept.keys) == len(old)
     assert np.diff(kept.offsets).sum() == len(kept.terms)
+
+
+def test_a_kept_prefix_needs_no_texts_and_equals_a_full_build(tmp_path):
+    old = _texts(5, 120) + ["Lavrov unique-word-xyzzy said"]
+    LexicalIndex.build(old).save(tmp_path)
+    # an update that keeps the first 80 as they are (without their texts), drops the rest
+    # (the only text holding "xyzzy" among them) and adds new ones, one a copy of a kept text
+    added = _texts(6, 30) + [old[3], "Carboni plugh said"]
+    updated = LexicalIndex.build(added, previous=tmp_path / "bm25", kept=80)
+    full = LexicalIndex.build(old[:80] + added)
+    assert updated.size == full.size == 80 + len(added)
+    assert _columns(updated.retriever) == _columns(full.retriever)
+    assert set(updated.retriever.vocab_dict) == set(full.retriever.vocab_dict)
+    assert "xyzzi" not in updated.retriever.vocab_dict
+    assert updated.terms.keys.tolist() == full.terms.keys.tolist()
+    with pytest.raises(ValueError, match="cannot keep"):
+        LexicalIndex.build(added, previous=tmp_path / "bm25", kept=len(old) + 1)

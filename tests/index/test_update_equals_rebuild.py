@@ -10,9 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
+from index import build as build_module
 from index import store
 from index.build import build
 from index.config import IndexSettings
+from index.lexical import DocTerms, LexicalIndex
 from index.search import SearchIndex
 from tests.conftest import SEED, data_file
 
@@ -45,6 +47,16 @@ def _rows(generation: Path) -> dict[str, list[tuple]]:
         db.close()
 
 
+def _doc_terms(directory: Path) -> list[tuple[bytes, list[tuple[str, int]]]]:
+    """Each BM25 document's text key with its terms and counts, whatever ids the terms got."""
+    kept = DocTerms.load(directory)
+    assert kept is not None, directory
+    spans = zip(kept.offsets[:-1].tolist(), kept.offsets[1:].tolist())
+    return [(key, sorted((kept.vocab[t], c) for t, c in zip(kept.terms[a:b].tolist(),
+                                                             kept.counts[a:b].tolist())))
+            for key, (a, b) in zip(kept.keys.tolist(), spans)]
+
+
 def _same_as_a_clean_build(corpus: Path, updated: IndexSettings, tmp_path: Path,
                            embedder: HashEmbedder) -> None:
     clean = IndexSettings(index_dir=tmp_path / f"clean-{len(list(tmp_path.iterdir()))}")
@@ -56,6 +68,8 @@ def _same_as_a_clean_build(corpus: Path, updated: IndexSettings, tmp_path: Path,
     for name in (store.CHUNK_TABLE, store.STATEMENT_FILES["table"], "vectors.npy",
                  store.STATEMENT_FILES["vectors"], store.SPEAKER_VECTORS):
         assert np.array_equal(np.load(a_gen / name), np.load(b_gen / name)), name
+    for name in (LexicalIndex.DIR, store.STATEMENT_FILES["bm25"]):  # what the next update keeps
+        assert _doc_terms(a_gen / name) == _doc_terms(b_gen / name), name
 
     a, b = SearchIndex.open(updated), SearchIndex.open(clean)
     try:
@@ -77,7 +91,16 @@ def _same_as_a_clean_build(corpus: Path, updated: IndexSettings, tmp_path: Path,
         b.close()
 
 
-def test_base_plus_updates_equal_a_full_build(tmp_path):
+def test_base_plus_updates_equal_a_full_build(tmp_path, monkeypatch):
+    kept: list[tuple[int, int]] = []  # (chunks, statements) each build kept without their texts
+    real_write = build_module._write_statements
+
+    def spy(partial, db, articles, records, previous):
+        texts = real_write(partial, db, articles, records, previous)
+        kept.append((records.chunks.start, texts.statements.start))
+        return texts
+
+    monkeypatch.setattr(build_module, "_write_statements", spy)
     lines = data_file("fakes", "articles.jsonl").read_text().splitlines()
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -91,6 +114,9 @@ def test_base_plus_updates_equal_a_full_build(tmp_path):
     (corpus / "b.jsonl").write_text("\n".join(lines[30:45]) + "\n")
     report = build([corpus], updated, embedder=embedder)
     assert (report.new, report.changed, report.removed) == (15, 0, 0)
+    # the chunks kept without their texts; the statements' texts made again, for the new
+    # articles define acronyms their BM25 texts name
+    assert kept[-1][0] > 0 and kept[-1][1] == 0, kept
     _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
 
     # then one edited and one removed, early in the order: most rows are written again
@@ -105,4 +131,5 @@ def test_base_plus_updates_equal_a_full_build(tmp_path):
     (corpus / "b.jsonl").write_text("\n".join(lines[30:40]) + "\n")
     report = build([corpus], updated, embedder=embedder)
     assert report.removed == 5
+    assert kept[-1][0] > 0 and kept[-1][1] > 0, kept  # statements too kept without texts
     _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
