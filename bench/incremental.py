@@ -13,7 +13,6 @@ chunks and rebuild FAISS and BM25 from the stored vectors and texts.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import sys
@@ -25,17 +24,18 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import DATA_FILES, full_index, machine, table  # noqa: E402
+from index.embed import HashEmbedder  # noqa: E402
 
 
-class StandIn:
-    """Known chunk texts get their real vector from a built index; others a random one.
+class StandIn(HashEmbedder):
+    """Known chunk texts get their real vector from a built index; others a made-up one.
     It claims the precision the real update will use, or that update would embed it all."""
 
     def __init__(self, source: Path | None, precision: str = "float32", dimension: int = 384):
         from index import store
 
-        self.precision = precision
-        self.known, self.dimension = {}, dimension
+        super().__init__(precision, dimension)
+        self.known = {}
         if source is None:  # every vector made up: for timing what is not embedding
             return
         generation, _ = store.open_generation(source, verify=False)
@@ -46,16 +46,9 @@ class StandIn:
                       db.execute("SELECT id, article_row, start, end FROM chunks")}
         self.dimension = vectors.shape[1]
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for i, text in enumerate(texts):
-            vector = self.known.get(text)
-            if vector is None:
-                seed = int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "little")
-                vector = np.random.default_rng(seed).standard_normal(self.dimension)
-                vector /= np.linalg.norm(vector)
-            out[i] = vector
-        return out
+    def vector(self, text: str) -> np.ndarray:
+        known = self.known.get(text)
+        return super().vector(text) if known is None else known
 
 
 def copies(records: list[dict], first: int, count: int) -> list[str]:

@@ -15,7 +15,6 @@ shows what a quiet poll costs. Stages come from the poll's progress lines and th
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import sys
@@ -23,28 +22,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import DATA_FILES, machine, table  # noqa: E402
-
-
-class StandIn:
-    """A random unit vector per text, the same for the same text: a base index's vectors."""
-
-    dimension = 384
-
-    def __init__(self, precision: str):
-        self.precision = precision  # the real model's, so the poll reuses every vector
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for i, text in enumerate(texts):
-            seed = int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "little")
-            vector = np.random.default_rng(seed).standard_normal(self.dimension)
-            out[i] = vector / np.linalg.norm(vector)
-        return out
 
 
 def base_corpus(path: Path, copies: int, held_back: int) -> None:
@@ -122,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from index import store
     from index.build import build
-    from index.embed import Embedder, choose_precision
+    from index.embed import Embedder, HashEmbedder, choose_precision
     from index.ingest import IngestSettings
     from tests.index.ingest.site import NewsSite
 
@@ -135,12 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         base_corpus(args.work / "base.jsonl", args.copies, args.add)
         started = time.perf_counter()
         first = build([args.work / "base.jsonl"], settings, progress=True,
-                      embedder=StandIn(choose_precision(settings.embedding_precision)))
+                      embedder=HashEmbedder(choose_precision(settings.embedding_precision)))
         print(f"base index: {first.articles:,} articles, {first.chunks:,} chunks, "
               f"{time.perf_counter() - started:.0f} s (stand-in embedder)", file=sys.stderr)
     else:  # a reused base: forget what earlier runs ingested (their vectors are kept by text)
         shutil.rmtree(settings.index_dir / store.INGEST, ignore_errors=True)
-        build([args.work / "base.jsonl"], settings, embedder=StandIn(
+        build([args.work / "base.jsonl"], settings, embedder=HashEmbedder(
             choose_precision(settings.embedding_precision)))
         print("note: --reuse: the base kept the earlier run's vectors of these articles' "
               "statements, so fewer are embedded", file=sys.stderr)

@@ -264,3 +264,24 @@ class Embedder:
         if self.precision == "bfloat16":  # normalised in bfloat16: lengths off by up to ~0.2%
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors
+
+
+@dataclass
+class HashEmbedder:
+    """Vectors from the text alone (a seeded random unit vector), never from the batch: a
+    stand-in for the model where only the index's mechanics count (benchmarks that time
+    everything but embedding, tests comparing two indexes bit for bit)."""
+
+    precision: str = "float32"  # claim the real model's, or an update re-embeds everything
+    dimension: int = 384
+
+    def vector(self, text: str) -> np.ndarray:
+        seed = int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "little")
+        vector = np.random.default_rng(seed).standard_normal(self.dimension)
+        return vector / np.linalg.norm(vector)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self.vector(text)
+        return out

@@ -30,8 +30,8 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -248,18 +248,16 @@ def _stamps(generation: Path, manifest: Manifest) -> dict[str, list[int]] | None
 
 
 @contextmanager
-def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
-    """One build at a time per index directory; the second waits or refuses."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / LOCK).open("a+") as handle:
+def exclusive(path: Path, wait: bool, busy: Callable[[str], Exception]) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path`, which names its holder; when another
+    process holds it and `wait` is false, raise `busy(that holder)`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise BuildLocked(
-                f"another build is running on {index_dir} ({holder}); "
-                f"wait for it, or pass --wait to queue behind it") from None
+            raise busy(handle.read().strip() or "another process") from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()} since {datetime.now(UTC).isoformat(timespec='seconds')}")
@@ -268,6 +266,13 @@ def build_lock(index_dir: Path, wait: bool = False) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_lock(index_dir: Path, wait: bool = False) -> AbstractContextManager[None]:
+    """One build at a time per index directory; the second waits or refuses."""
+    return exclusive(index_dir / LOCK, wait, lambda holder: BuildLocked(
+        f"another build is running on {index_dir} ({holder}); "
+        f"wait for it, or pass --wait to queue behind it"))
 
 
 def new_generation(index_dir: Path) -> Path:

@@ -15,13 +15,11 @@ by the next poll without fetching anything again.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -151,24 +149,9 @@ def poll(settings: IngestSettings, feeds: list[FeedSource] | None = None, *,
     return report
 
 
-@contextmanager
-def _poll_lock(base: Path) -> Iterator[None]:
-    base.mkdir(parents=True, exist_ok=True)
-    with (base / ".poll.lock").open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            raise PollBusy(f"another poll of {base.parent} is running "
-                           f"({handle.read().strip() or 'another process'}); this one is skipped") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _poll_lock(base: Path) -> AbstractContextManager[None]:
+    return store.exclusive(base / ".poll.lock", False, lambda holder: PollBusy(
+        f"another poll of {base.parent} is running ({holder}); this one is skipped"))
 
 
 class _Poll:

@@ -150,10 +150,24 @@ def test_low_free_space_is_refused_before_any_embedding(tmp_path, embedder, monk
     still_serving(settings.index_dir, first.generation, embedder)
 
 
+
+class _FullOnWrite:
+    """A SQLite connection whose bulk writes fail as on a full disk; the rest passes through."""
+
+    def __init__(self, db):
+        self.db = db
+
+    def executemany(self, *args):
+        import sqlite3
+
+        raise sqlite3.OperationalError("database or disk is full")
+
+    def __getattr__(self, name):
+        return getattr(self.db, name)
+
 @pytest.mark.parametrize("where", ["allocate", "faiss", "sqlite"])
 def test_an_injected_write_failure_is_a_build_error_naming_the_step(tmp_path, embedder,
                                                                     monkeypatch, where):
-    import sqlite3
 
     import faiss
 
@@ -174,19 +188,8 @@ def test_an_injected_write_failure_is_a_build_error_naming_the_step(tmp_path, em
         expected = r"writing the vector and BM25 indexes failed \(.*dense.faiss\)"
     else:
         real = store.connect
-
-        class Full:
-            def __init__(self, db):
-                self.db = db
-
-            def executemany(self, *args):
-                raise sqlite3.OperationalError("database or disk is full")
-
-            def __getattr__(self, name):
-                return getattr(self.db, name)
-
         monkeypatch.setattr(store, "connect", lambda path, readonly=False: (
-            real(path, readonly) if readonly else Full(real(path, readonly))))
+            real(path, readonly) if readonly else _FullOnWrite(real(path, readonly))))
         expected = r"writing articles, chunks and quotes failed in .*: no space left"
 
     with pytest.raises(BuildError, match=expected) as caught:
@@ -215,18 +218,7 @@ def test_a_cache_that_cannot_be_written_does_not_fail_the_build(tmp_path, embedd
     from index.embedding_cache import EmbeddingCache
 
     real = EmbeddingCache._connect
-
-    class Full:
-        def __init__(self, db):
-            self.db = db
-
-        def executemany(self, *args):
-            raise sqlite3.OperationalError("database or disk is full")
-
-        def __getattr__(self, name):
-            return getattr(self.db, name)
-
-    monkeypatch.setattr(EmbeddingCache, "_connect", lambda self: Full(real(self)))
+    monkeypatch.setattr(EmbeddingCache, "_connect", lambda self: _FullOnWrite(real(self)))
     settings = IndexSettings(index_dir=tmp_path / "index")
     with caplog.at_level("WARNING", logger="index.embedding_cache"):
         report = build([SEED], settings, embedder=embedder)

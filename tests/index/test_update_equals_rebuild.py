@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -14,6 +13,7 @@ from index import build as build_module
 from index import store
 from index.build import build
 from index.config import IndexSettings
+from index.embed import HashEmbedder
 from index.lexical import DocTerms, LexicalIndex
 from index.search import SearchIndex
 from tests.conftest import SEED, data_file
@@ -21,21 +21,6 @@ from tests.conftest import SEED, data_file
 QUERIES = ["Idlib", "what did Lavrov say about the ceasefire", "Red Cross aid convoy",
            "minister warned sanctions", "Syria government forces attack"]
 TABLES = {"articles": "row", "chunks": "id", "quotes": "id", "speakers": "id", "aliases": "short"}
-
-
-class HashEmbedder:
-    """Vectors that depend on the text alone (a seeded random unit vector), never on the
-    batch: what makes the two indexes comparable bit for bit, dense scores included."""
-
-    precision, dimension = "float32", 32
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for i, text in enumerate(texts):
-            seed = int.from_bytes(hashlib.sha1(text.encode()).digest()[:8], "little")
-            vector = np.random.default_rng(seed).standard_normal(self.dimension)
-            out[i] = vector / np.linalg.norm(vector)
-        return out
 
 
 def _rows(generation: Path) -> dict[str, list[tuple]]:
@@ -106,7 +91,7 @@ def test_base_plus_updates_equal_a_full_build(tmp_path, monkeypatch):
     corpus.mkdir()
     shutil.copy(SEED, corpus)
     (corpus / "a.jsonl").write_text("\n".join(lines[:30]) + "\n")
-    embedder = HashEmbedder()
+    embedder = HashEmbedder(dimension=32)
     updated = IndexSettings(index_dir=tmp_path / "updated")
     build([corpus], updated, embedder=embedder)
 
