@@ -3,6 +3,7 @@ the name helpers (titles, places, acronyms) that attribution and matching share.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -154,6 +155,14 @@ _NOT_ONE_PERSON = _GROUP_WORDS | _THING_WORDS
 _PARTICLES = frozenset(_words("al bin ibn de del da van von der la le el abu"))
 
 
+def _same_name(a: str, b: str) -> bool:
+    """The same name, perhaps spelt another way: "Zelensky" and "Zelenskiy", "Ban" and "Ban"."""
+    if a == b:
+        return True
+    common = len(os.path.commonprefix([a, b]))
+    return common >= 5 and max(len(a), len(b)) - common <= 2
+
+
 def _is_person_name(tokens: list[str]) -> bool:
     if not tokens or len(tokens) > 4 or _is_org(tokens):
         return False
@@ -259,6 +268,7 @@ class _Registry:
                 if toks and toks[-1].lower() not in _NOT_NAMES:
                     self._add_org(" ".join(toks), m.start())
         honoured: dict[str, int] = {}
+        speaking: dict[str, int] = {}  # one word before "said": a person, unless shown otherwise
         lower = set(re.findall(r"\b[a-z][a-z’'-]*\b", masked))
         for m in _RUN_RE.finditer(masked):
             run = m.group()
@@ -269,10 +279,13 @@ class _Registry:
             if masked[max(0, m.start() - 1) : m.start()] == "/" or \
                     self._glued_opening(run.split(), m.start(), lower):
                 run = run.partition(" ")[2]  # "REX/Shutterstock Trudeau", "Neither Warren"
-            if " " not in run and "\t" not in run:  # one word: only an acronym can count
-                word = _strip_possessive(run)
+            if " " not in run and "\t" not in run:  # one word: an acronym, or a surname
+                word = _strip_possessive(run)  # that speaks ("Guterres said")
                 if _is_acronym(word):
                     self._add_org(word, m.start())
+                elif word == run and masked[m.end() : m.end() + 1] == " " and \
+                        _SPEAKING_VERB_RE.match(masked, m.end() + 1):
+                    speaking.setdefault(word, m.start())
                 continue
             toks = _tokens(run)
             while toks and toks[0].lower().strip(".,") in _NOT_NAMES:
@@ -308,6 +321,18 @@ class _Registry:
         surnames = {full.split()[-1] for full in self.people}
         for name, start in honoured.items():
             if name not in surnames:
+                self._add_person(name, start, None)
+        # "Guterres said ... He said": the article names him by surname alone, so a later
+        # pronoun can take him; not a word the article writes in lower case, a place ("in
+        # Kafraya") or a part of a full name it gives ("Ban" of "Ban Ki-moon", "Zelensky" of
+        # "Volodymyr Zelenskiy")
+        named = {t for full in self.people for t in full.split()}
+        places = set(re.findall(r"\b(?:in|from|across|into|near|outside|inside|throughout|"
+                                r"towards?)\s+([A-Z][\w-]*)", masked))
+        for name, start in speaking.items():
+            if not any(_same_name(name, t) for t in named) \
+                    and name not in places and name.lower() not in lower \
+                    and _is_person_name([name]) and not _is_org([name]):
                 self._add_person(name, start, None)
         self._surname_mentions()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from index.quotes import extract_quotes
-from tests.index.quotes.helpers import make, speaker_of
+from tests.index.quotes.helpers import make, quotes, speaker_of
 
 # --- pronouns and the gender the article gives -----------------------------------------------
 
@@ -270,3 +270,18 @@ def test_medium_after_a_named_speaker() -> None:
             "Friday tweet.")
     [q] = extract_quotes(make(text))
     assert (q.speaker, q.role) == ("Sean Spicer", "RNC spokesman")
+
+
+def test_a_surname_alone_that_speaks_is_who_he_refers_to() -> None:
+    text = ("Guterres said the “agreement did not come easy”. "
+            "He said “You have overcome obstacles to pave the way.”")
+    assert [s for _, s in quotes(text)] == ["Guterres", "Guterres"]
+
+
+def test_a_place_or_a_respelt_full_name_before_said_is_no_new_person() -> None:
+    camp = ("Maysa al-Aswad spoke by telephone. A mother from Kafraya said she was on the bus. "
+            "“We fell to the floor,” she said.")
+    assert speaker_of(camp, "fell to the floor") != "Kafraya"
+    respelt = ("Volodymyr Zelenskiy spoke to Joe Biden on Monday. “We will win,” Zelensky said. "
+               "Later he added: “Russia has no courage to admit defeat.”")
+    assert speaker_of(respelt, "no courage") == "Volodymyr Zelenskiy"
