@@ -4,6 +4,8 @@ reported speech. Every text is a slice of the stored article, the article's mark
 
 from __future__ import annotations
 
+import re
+
 from bot.schema import QuoteForm
 from index.chunks import paragraph_spans, sentence_spans
 from index.search import QuoteRecord, SearchIndex
@@ -51,8 +53,9 @@ def quotes_by_article(index: SearchIndex, records: list[QuoteRecord]) -> dict[in
 
 def statement_run(index: SearchIndex, record: QuoteRecord,
                   article_quotes: list[QuoteRecord]) -> list[QuoteRecord]:
-    """The quote with the same speaker's quotes right before and after it in one paragraph:
-    split by an attribution ("...," Novikov said. "...") they are one statement to a reader."""
+    """The quote with the same speaker's quotes right before and after it in one paragraph, or
+    in the next paragraphs when one opens straight into the next quote: split by an attribution
+    ("...," Novikov said. "...") or by paragraphs, they are one statement to a reader."""
     at = next((i for i, r in enumerate(article_quotes) if r.id == record.id), None)
     if at is None:
         return [record]
@@ -62,7 +65,7 @@ def statement_run(index: SearchIndex, record: QuoteRecord,
         gap = text[a.quote.end : b.quote.start]
         return (a.quote.speaker == b.quote.speaker and a.quote.role == b.quote.role
                 and not a.quote.reported and not b.quote.reported
-                and len(gap) <= RUN_GAP and "\n" not in gap)
+                and len(gap) <= RUN_GAP and ("\n" not in gap or _continues(gap)))
 
     first = last = at
     while first > 0 and joins(article_quotes[first - 1], article_quotes[first]):
@@ -73,6 +76,13 @@ def statement_run(index: SearchIndex, record: QuoteRecord,
     while len(run) > 1 and run[-1].quote.end - run[0].quote.start > RUN_CHARS:
         run = run[1:] if run[0].id != record.id else run[:-1]  # keep the quote that was picked
     return run
+
+
+def _continues(gap: str) -> bool:
+    """One paragraph break between two quotes, and the new paragraph opens with the next one:
+    the speaker goes on (news opens each paragraph of a long quote with a mark)."""
+    paragraphs = re.split(r"\s*\n\s*", gap)
+    return len(paragraphs) == 2 and not paragraphs[1].strip(_OPENING)
 
 
 def shown(index: SearchIndex, record: QuoteRecord, run: list[QuoteRecord]) -> tuple[str, QuoteForm]:

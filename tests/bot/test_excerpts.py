@@ -61,6 +61,25 @@ def test_a_statement_split_by_its_attribution_is_shown_whole_with_the_articles_m
     assert run_text(typed, pair) == "''We won,'' he said. ''Now.''"  # two-character marks
 
 
+def test_a_quote_the_speaker_goes_on_with_in_the_next_paragraph_is_one_statement():
+    text = ("“Prices will double by January,” said Ami Lee, a campaigner.\n\n“The real answer is "
+            "to use less gas.”\n\nThe minister disagreed.\n\n“We will insulate homes.”")
+    index = FakeIndex(text=text)
+
+    def said(fragment: str, rid: int) -> QuoteRecord:
+        start = text.index(fragment)
+        return QuoteRecord(rid, 0, Quote("a", start, start + len(fragment), "Ami Lee", None,
+                                         None), f"p{rid}")
+
+    quotes = [said("Prices will double by January,", 1), said("The real answer is to use less gas.", 2),
+              said("We will insulate homes.", 3)]
+    run = statement_run(index, quotes[1], quotes)
+    assert [r.id for r in run] == [1, 2]  # the narration paragraph ends it, whoever speaks next
+    assert run_text(index, run) == ("“Prices will double by January,” said Ami Lee, a campaigner."
+                                     "\n\n“The real answer is to use less gas.”")
+    assert statement_run(index, quotes[2], quotes) == [quotes[2]]
+
+
 def test_a_few_quoted_words_are_shown_in_their_sentence_with_the_articles_marks():
     text = ("The plant was quiet.\n\nMeanwhile, the ICRC said it had registered “hundreds of "
             "prisoners” this week. Buses left.")
