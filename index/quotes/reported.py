@@ -30,6 +30,11 @@ _SUBJECT_LAST = re.compile(
     rf"^(?P<what>.+?),\s+(?:(?P<np>[^,;:_]{{2,90}}?)\s+(?P<verb>said|says|added|reported|"
     rf"noted|claimed|warned|stated)|(?P<verb2>said|says|added)\s+(?P<np2>[^,;:_]{{2,90}}?))"
     rf"{_WHEN}(?:,[^,;:_]{{0,90}})?\.$", re.S)
+# FA-KES and wire copy often drop the comma: "... northeast of Manbij the Pentagon said on June 9."
+# Without it only a capitalised speaker ("the Pentagon", "Syrian state media SANA") is taken.
+_SUBJECT_LAST_BARE = re.compile(
+    rf"^(?P<what>.+?)\s+(?P<np>(?:the\s+)?[A-Z][\w.’'-]*(?:\s+(?:[A-Z][\w.’'-]*|of|for|and)){{0,6}})"
+    rf"\s+(?P<verb>said|says|reported|announced){_WHEN}\.$", re.S)
 _PRONOUN = re.compile(r"^(?:(?:but|and|so|yet|still|now|then)\s+)?"
                       r"(?:he|she|they|it|we|i|you|this|that|these|those)\b", re.I)
 _ANONYMOUS = re.compile(r"\b(?:sources?|officials?|people|residents|witnesses|activists|"
@@ -62,7 +67,7 @@ def _statement(text: str, masked: str, start: int, end: int,
     sentence = masked[start:end]
     if re.search(r"[_“”\"‘«»]", sentence) or not _MIN_WORDS <= len(sentence.split()) <= _MAX_WORDS:
         return None
-    for pattern in (_SUBJECT_FIRST, _SUBJECT_LAST):
+    for pattern in (_SUBJECT_FIRST, _SUBJECT_LAST, _SUBJECT_LAST_BARE):
         m = pattern.match(sentence)
         if not m:
             continue
@@ -74,7 +79,7 @@ def _statement(text: str, masked: str, start: int, end: int,
             continue  # "..., he said": pronouns are left out; "X reported from Kyiv": a byline
         np = re.split(r"\s+(?:who|which|whose)\s+", np)[0]  # "the Observatory which relies on"
         speaker, role, ok = _resolve(np, start + m.start("np" if m.group("np") else "np2"), reg,
-                                     head_first=pattern is _SUBJECT_LAST)
+                                     head_first=pattern is not _SUBJECT_FIRST)
         if ok and _named(speaker, role):
             cue = f"{np.strip()} {verb.split()[0]}"
             return start, end, speaker, role, cue

@@ -76,3 +76,11 @@ def test_he_said_after_a_reported_statement_is_its_speaker():
             "who said it was not sanctions that were causing the crisis but the war. "
             "“We tend to address the symptoms and forget the root cause,” he said.")
     assert speaker_of(text, "root cause") == "Arif Husain"
+
+
+def test_a_speaker_last_without_its_comma_is_taken_when_capitalised():
+    text = ("The Kurdish-led forces have seized 3 kilometers of territory to the northeast of the "
+            "city the Pentagon said on June 9.")
+    assert [speaker or role for _, speaker, role in reported(text)] == ["Pentagon"]
+    lower = "The Kurdish-led forces have seized 3 kilometers of territory near the city officials said."
+    assert reported(lower) == []
