@@ -139,7 +139,9 @@ def in_story(index: SearchIndex, speakers: Speakers, statements: Iterable[Candid
     phrase = head(speakers.phrase)
     _, matches = _matcher(phrase)
     title = necessary_words(phrase)  # "president" (and its synonyms) of "the US president"
-    asked = {w.lower() for w in re.findall(r"[\w’'-]+", phrase)}
+    asked = {w.lower().removesuffix("'s").removesuffix("’s")
+             for w in re.findall(r"[\w’'-]+", phrase)}
+    body = _owning_body(phrase)  # "seiu" of "the SEIU's president": a bare "President" is not it
     found = []
     for speaker_id, pairs in sorted(own.items()):
         key = index.speaker_keys[speaker_id]
@@ -148,7 +150,7 @@ def in_story(index: SearchIndex, speakers: Speakers, statements: Iterable[Candid
         # the full matcher (~40 us a pair) on the story's own pairs; every role the corpus
         # gives them by the cheap title test
         if any(matches(s, r) for s, r in pairs) or any(
-                _holds_title(r, title, asked)
+                _holds_title(r, title, asked) and (body is None or body in r.lower())
                 for _, r in index.speakers.by_name.get(key) or [(None, key)]):
             cosine = float(speakers.similarity[speaker_id]) if speakers.similarity is not None else 0.0
             found.append(SpeakerMatch(speaker_id, key, ALIAS * role_share(cosine), "story"))
@@ -166,6 +168,17 @@ def _possessor(phrase: str) -> str | None:
     return _surname(found.group(1)) if found else None
 
 
+def _owning_body(phrase: str) -> str | None:
+    """The organisation a title belongs to, lower-cased, when the phrase names one as owner:
+    "seiu" in "the SEIU's president", "union" in "the union's leader"; None for a country's
+    ("Russia's president" is any "President" of the story, as "the Russian president" is)."""
+    found = re.search(r"([\w’'.-]+)(?:'s|’s)\s+\w", phrase)
+    if not found:
+        return None
+    owner = found.group(1).replace(".", "")
+    return owner.lower() if (owner.isupper() and len(owner) > 1) or owner.lower() in _ORG_WORDS else None
+
+
 def _named_in(topic: str | None) -> set[str]:
     """The capitalised words of a topic, lower-cased ("trump")."""
     words = re.findall(r"[\w’'-]+", topic or "")
@@ -179,7 +192,8 @@ def _surname(key: str) -> str:
 
 def _holds_title(role: str | None, title: tuple[str, ...], asked: set[str]) -> bool:
     """Does a role hold the phrase's title ("President" for "the US president") without a
-    qualifier the phrase does not give ("Russian President" is not "the US president")?"""
+    qualifier the phrase does not give ("Russian President" is not "the US president"; a
+    country's word may be its adjective: "Syria's president" is the "Syrian President")?"""
     if not role or not title:
         return False
     low = role.lower()
@@ -187,7 +201,9 @@ def _holds_title(role: str | None, title: tuple[str, ...], asked: set[str]) -> b
         return False
     words = {w.lower() for w in re.findall(r"[\w’'-]+", role)}
     named = {w.lower() for w in re.findall(r"\b[A-Z][\w’'-]*", role)}
-    return bool(words & set(title)) and named <= asked | set(title)
+    given = asked | set(title)
+    return bool(words & set(title)) and all(
+        n in given or any(len(a) >= 5 and n[:5] == a[:5] for a in given) for n in named)
 
 
 def role_share(cosine: float) -> float:

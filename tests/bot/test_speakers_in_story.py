@@ -61,3 +61,12 @@ def test_whose_relation_a_description_names_is_not_the_speaker():
     assert _possessor("the Kremlin's spokesman") == "kremlin"
     assert _possessor("the Russian foreign minister") is None
     assert _possessor("Lavrov") is None
+
+
+def test_an_organisations_title_takes_only_a_role_naming_it():
+    pairs = {**PAIRS, "Lena Ivanova": [("Lena Ivanova", "UAW President")]}
+    index = SimpleNamespace(speaker_keys=KEYS, speakers=SimpleNamespace(by_name=pairs))
+    found = in_story(index, _asked("the UAW's president"), _story(), topic="the strike")
+    assert {m.key for m in found.matches} == {"Lena Ivanova"}  # not the bare "President"s
+    found = in_story(index, _asked("Syria's president"), _story(), topic="the talks")
+    assert {m.key for m in found.matches} == {"Anna Brook", "Omar Haddad", "Paul Grant"}
