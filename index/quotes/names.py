@@ -367,9 +367,10 @@ class _Registry:
     def _role_around(self, start: int, end: int, title: list[str]) -> str | None:
         """Lowercase title before a name ("Syria's foreign minister X") or an appositive after."""
         before = self.masked[max(0, start - 120) : start]
-        if not title and not before.rstrip().endswith(","):
+        lead = not title and not before.rstrip().endswith(",")
+        if lead and _title_before(before):
             return _title_before(before)
-        m = re.search(r"(?:^|[.,;:(”“\"]\s*|\band\s+|\bby\s+|\bwith\s+)"
+        m = None if lead else re.search(r"(?:^|[.,;:(”“\"]\s*|\band\s+|\bby\s+|\bwith\s+)"
                       r"((?:the\s+|a\s+|an\s+)?[^.,;:()_]{2,100}?)\s*,?\s*$", before)
         if m and not title:
             cand = re.sub(r"^(?:where|who|which|when|as|while|and|but)\s+", "", m.group(1).strip())
@@ -381,11 +382,13 @@ class _Registry:
             if words and words[-1] in _ROLE_NOUNS and len(words) <= 12 and \
                     not _VERB_RE.search(cand):
                 return cand
-        after = self.masked[end : end + 140]
-        m = re.match(r",\s+((?:the|a|an|[A-Z][\w’']*[’']s)\s+[^.,;:()_]{2,110}?)\s*(?:[,.;)]|$)",
+        after = self.masked[end : end + 230]
+        m = re.match(r",\s+((?:the|a|an|[A-Z][\w’']*[’']s)\s+[^.,;:()_]{2,200}?)\s*(?:[,.;)]|$)",
                      after)
         if m:
             cand = m.group(1)
+            if len(cand) > 110:  # "a Clinton campaign aide in 2008 and now director of ...": the
+                cand = re.split(r"\s+(?:and|who|which|but)\s+", cand)[0]  # first of its roles
             words = cand.lower().split()
             if len(words) <= 14 and not _VERB_RE.search(cand) and \
                     any(w.strip(",") in _TITLES or w in _SYNONYMS or w.endswith("er")

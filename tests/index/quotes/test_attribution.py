@@ -313,7 +313,8 @@ def _role_of(text: str, fragment: str) -> str | None:
 def test_an_official_after_the_organisations_statement_speaks_for_it() -> None:
     assert _role_of(_AFFILIATED, "Nobody who delivers") == \
         "the regional emergency coordinator, World Food Programme"
-    assert _role_of(_AFFILIATED, "This must stop") == "World Food Programme"  # the same person
+    assert _role_of(_AFFILIATED, "This must stop") == \
+        "the regional emergency coordinator, World Food Programme"  # the same person, the same role
     assert _role_of(_AFFILIATED, "heard the planes") == "a local teacher"  # another paragraph
 
 
