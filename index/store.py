@@ -7,8 +7,8 @@
       gen-.../vectors.npy                    (float32 chunk vectors, row = chunk id)
       gen-.../dense.faiss                    (the vector index over those rows)
       gen-.../bm25/                          (bm25s lexical index over the same rows, and
-                                              doc_*.npy, doc_vocab.json: each row's term counts,
-                                              which an update reuses, `index.lexical.DocTerms`)
+                                              doc_keys.npy, doc_lengths.npy, term_counts.npy: the
+                                              term counts an update reuses, `index.term_counts`)
       gen-.../.verified.json                 (size, mtime, inode of the files that last passed)
       gen-.../statements.npy                 (article row, start, end, speaker id, reported per quote id)
       gen-.../statement_vectors.npy          (float32 vectors of quotes and reported statements)
