@@ -23,7 +23,7 @@ from typing import Literal
 
 import numpy as np
 
-from index import schema, space, statements, store, vector_stores
+from index import schema, space, statements, store, vector_files, vector_stores
 from index.aliases import learn_acronyms
 from index.articles import Article, Problem, load, parse_csv_map
 from index.chunks import Chunk, chunk_article
@@ -401,7 +401,7 @@ class _Embedding:
     texts: list[str]  # of the positions from `start` on
     reused: dict[int, np.ndarray] = field(default_factory=dict)  # position -> vector
     cached: int = 0  # how many of `reused` came from the embedding cache
-    block: np.ndarray | None = None  # the vectors of the first len(block) positions, reused
+    block: vector_files.Block | None = None  # the live vectors of the first positions, reused
     start: int = 0  # at most len(block)
     start_chars: int = 0  # the characters of the texts before `start` (the space estimate)
 
@@ -498,8 +498,8 @@ def _write_statements(partial: Path, db: sqlite3.Connection, articles: list[Arti
         for (row, q), sid, span in zip(records.statements, speaker_ids, spans)])
     embedding = _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed, kept)
     if kept:
-        embedding.block = np.load(previous.generation / store.STATEMENT_FILES["vectors"],
-                                  mmap_mode="r")[:kept]
+        embedding.block = vector_files.Block(
+            previous.generation / store.STATEMENT_FILES["vectors"], kept)
     titles = np.array([len(articles[row].title) for row, _ in records.statements[:kept]] or [0])
     chars = int(titles.sum()) + sum(end - start for start, end in spans[:kept])  # labels aside
     return _Statements(embedding, _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed),
@@ -596,7 +596,7 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
     if kept:
         table = store.load_chunk_table(previous.generation, previous.connection)
         shared = table[table[:, 0] < kept]
-        chunks.block = previous.vectors[: len(shared)]
+        chunks.block = vector_files.Block(previous.generation / "vectors.npy", len(shared))
         chunks.texts, chunks.start, chunks.start_chars = _kept_chunk_texts(articles, shared,
                                                                             previous)
         found = [(row, Quote(articles[row].id, start, end, speaker, role, cue, bool(reported)))
@@ -743,8 +743,9 @@ def _check_space(partial: Path, need: space.Estimate, cache: EmbeddingCache) -> 
 def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool,
            settings: IndexSettings, stage: _Stage) -> list[np.ndarray]:
     """Every vectors file, allocated on disk first (a full disk is then an error here, never
-    SIGBUS through the memory map) and written through a memory map: reused vectors copied,
-    the rest embedded in batches of similar length (less padding), each distinct text once,
+    SIGBUS through the memory map) and written through a memory map: the live generation's
+    leading block copied file to file (`vector_files`), other reused vectors copied, the
+    rest embedded in batches of similar length (less padding), each distinct text once,
     each batch kept in the embedding cache as it is done."""
     from tqdm import tqdm
 
@@ -755,7 +756,7 @@ def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool
     batch = max(64, settings.embedding_batch_size * 8)
     for embedding, vectors in zip(embeddings, matrices):
         if embedding.block is not None:
-            vectors[: len(embedding.block)] = embedding.block
+            vector_files.copy_block(embedding.block, vectors)
         for position, vector in embedding.reused.items():
             vectors[position] = vector
         first: dict[str, int] = {}  # text -> the position that embeds it
