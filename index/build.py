@@ -23,16 +23,18 @@ from typing import Literal
 
 import numpy as np
 
-from index import schema, space, statements, store, vector_files, vector_stores
+from index import schema, space, speaker_directory, statements, store, vector_files, vector_stores
 from index.aliases import learn_acronyms
 from index.articles import Article, Problem, load, parse_csv_map
 from index.chunks import Chunk, chunk_article
 from index.config import IndexSettings
 from index.dense import choose_index_type, index_bytes
 from index.embedding_cache import EmbeddingCache
+from index.kept_statements import SPEAKER, KeptStatements
 from index.lexical import LexicalIndex
 from index.quotes import Quote, extract_statements
-from index.speakers import source_of, speaker_entries
+from index.speaker_directory import Directory
+from index.speakers import source_of
 from index.statements import STATEMENTS
 
 log = logging.getLogger(__name__)
@@ -424,9 +426,13 @@ class _Records:
 
     chunks: _Embedding
     chunk_count: int
-    statements: list[tuple[int, Quote]]  # (article row, quote) by statement id
+    statements: list[tuple[int, Quote]]  # (article row, quote) by statement id, after `kept`'s
     kept_quotes: int = 0  # statements copied with the previous generation's SQLite file
-    spans: list[tuple[int, int]] = field(default_factory=list)  # theirs, from its statement table
+    kept: KeptStatements | None = None  # those, as its statement table (None: in `statements`)
+
+    @property
+    def count(self) -> int:
+        return (len(self.kept) if self.kept is not None else 0) + len(self.statements)
 
 
 def _write_generation(partial: Path, articles: list[Article], previous: _Previous | None,
@@ -458,7 +464,7 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
         corpus_fingerprint=fingerprint,
         counts={"articles": len(articles), "chunks": records.chunk_count,
                 "quotes": report.quotes, "reported": report.reported,
-                "statements": len(records.statements), "speakers": texts.speakers.size},
+                "statements": records.count, "speakers": texts.speakers.size},
         statements=STATEMENTS,
         statement_index_type=statement_type,
     )
@@ -481,29 +487,46 @@ def _write_statements(partial: Path, db: sqlite3.Connection, articles: list[Arti
     they changed) into SQLite, and the statement table beside it. The statements the live
     generation holds as they are (`_kept_statements`) keep its texts' keys, vectors and
     BM25 counts: their texts are not made again."""
-    speaker_ids, speaker_texts = _write_speakers(db, articles, records.statements)
+    kept_ids, new_ids, speaker_texts = _write_speakers(db, articles, records, previous)
     kept = _kept_statements(db, records, previous)
-    statement_texts, lexical_texts, spans = _statement_texts(articles, records.statements, db,
-                                                             records.spans, kept)
-    keyed = previous.keyed if previous is not None else {}
-    old_keys = dict.fromkeys(range(len(speaker_ids)))  # id -> (speaker id, key) as stored
-    old_keys.update((r[0], (r[1], r[2])) for r in schema.quote_keys_before(db, records.kept_quotes))
-    keys = [old_keys[i][1] for i in range(kept)] + [statements.text_key(t) for t in statement_texts]
-    schema.set_quote_keys(db, [(sid, key, i) for i, (sid, key) in enumerate(zip(speaker_ids, keys))
-                               if old_keys[i] != (sid, key)])
+    found, known = records.statements, []
+    if records.kept is not None and not kept:  # their texts are made again
+        found, known = records.kept.quotes(articles) + found, records.kept.spans()
+    statement_texts, lexical_texts, spans = _statement_texts(articles, found, db, known)
+    speaker_ids = np.concatenate([kept_ids, np.asarray(new_ids, dtype=np.int64)])
+    _store_statement_keys(db, records, speaker_ids, [statements.text_key(t) for t in statement_texts],
+                          kept)
     db.commit()
     db.close()
-    store.save_statement_table(partial, [
-        (row, q.start, q.end, sid, int(q.reported), *span)
-        for (row, q), sid, span in zip(records.statements, speaker_ids, spans)])
+    head = records.kept.table[:kept] if kept else np.zeros((0, len(store.STATEMENT_COLUMNS)), np.int64)
+    table = np.concatenate([head, np.array([(row, q.start, q.end, 0, int(q.reported), *span)
+                                            for (row, q), span in zip(found, spans)],
+                                           dtype=np.int64).reshape(-1, head.shape[1])])
+    table[:, SPEAKER] = speaker_ids
+    store.save_statement_table(partial, table)
+    keyed = previous.keyed if previous is not None else {}
     embedding = _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed, kept)
     if kept:
         embedding.block = vector_files.Block(
             previous.generation / store.STATEMENT_FILES["vectors"], kept)
-    titles = np.array([len(articles[row].title) for row, _ in records.statements[:kept]] or [0])
-    chars = int(titles.sum()) + sum(end - start for start, end in spans[:kept])  # labels aside
+    chars = records.kept.characters(articles) if kept else 0  # labels aside
     return _Statements(embedding, _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed),
                        lexical_texts, chars + sum(map(len, lexical_texts)))
+
+
+def _store_statement_keys(db: sqlite3.Connection, records: _Records, speaker_ids: np.ndarray,
+                          keys: list[str], kept: int) -> None:
+    """Each statement's speaker id and (from `kept` on) search key into SQLite, only where
+    the copied file holds another: the first `kept` keep their keys, so only their speaker
+    ids are compared, as arrays."""
+    if kept:
+        moved = np.flatnonzero(speaker_ids[:kept] != records.kept.table[:kept, SPEAKER])
+        schema.set_quote_speakers(db, [(int(speaker_ids[i]), int(i)) for i in moved])
+    stored = ({i: (sid, key) for i, sid, key in schema.quote_keys_before(db, records.kept_quotes)}
+              if kept < records.kept_quotes else {})
+    schema.set_quote_keys(db, [(sid, key, i) for i, (sid, key) in
+                               enumerate(zip(speaker_ids[kept:].tolist(), keys), start=kept)
+                               if stored.get(i) != (sid, key)])
 
 
 def _kept_statements(db: sqlite3.Connection, records: _Records, previous: _Previous | None
@@ -512,7 +535,7 @@ def _kept_statements(db: sqlite3.Connection, records: _Records, previous: _Previ
     of the articles it holds in the same rows (their sentence spans were read back, so made
     by the same `STATEMENTS`), when the acronyms their BM25 texts name are the same and the
     live BM25 kept its term counts. Otherwise none: every text is made again."""
-    kept = len(records.spans)
+    kept = len(records.kept) if records.kept is not None else 0
     if not kept or schema.acronyms(db) != schema.acronyms(previous.connection):
         return 0
     live = previous.generation
@@ -559,9 +582,10 @@ def _lexical_indexes(partial: Path, chunks: _Embedding, statements: _Statements,
 
 def _count(report: BuildReport, records: _Records, embeddings: list[_Embedding]) -> None:
     """The summary's counts: what the generation holds, what was embedded, what the cache gave."""
-    reported = sum(q.reported for _, q in records.statements)
+    reported = (records.kept.reported if records.kept is not None else 0) + sum(
+        q.reported for _, q in records.statements)
     report.chunks, report.quotes, report.reported = (records.chunk_count,
-                                                     len(records.statements) - reported, reported)
+                                                     records.count - reported, reported)
     report.embedded_chunks = len(records.chunks.missing)
     report.embedded_statements = len(embeddings[1].missing) + len(embeddings[2].missing)
     report.cached_chunks = records.chunks.cached
@@ -599,15 +623,12 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
         chunks.block = vector_files.Block(previous.generation / "vectors.npy", len(shared))
         chunks.texts, chunks.start, chunks.start_chars = _kept_chunk_texts(articles, shared,
                                                                             previous)
-        found = [(row, Quote(articles[row].id, start, end, speaker, role, cue, bool(reported)))
-                 for row, start, end, speaker, role, cue, reported in  # plain tuples: 77k rows
-                 schema.quotes_before(previous.connection, kept)]  # read twice as fast
+    kept_statements = _kept_statement_table(previous, kept) if kept else None
+    if kept and kept_statements is None:  # a live generation without a usable table
+        found = KeptStatements(np.zeros((0, 7), np.int64), kept, previous.connection).quotes(articles)
     chunk_rows: list[tuple[int, Chunk]] = []  # (article row, chunk) of the others
-    first_chunk, first_quote = len(shared), len(found)
-    spans: list[tuple[int, int]] = []
-    table_file = previous.generation / store.STATEMENT_FILES["table"] if kept else None
-    if kept and previous.manifest.statements == STATEMENTS and table_file.is_file():
-        spans = [tuple(s) for s in np.load(table_file)[:first_quote, 5:7].tolist()]
+    first_chunk = len(shared)
+    first_quote = len(kept_statements) if kept_statements is not None else len(found)
     for row, article in enumerate(articles[kept:], start=kept):
         schema.insert_article(db, row, article)
         old = previous.chunks(article) if previous else None
@@ -624,8 +645,18 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
     schema.insert_quotes(db, [(i, row, q.start, q.end, q.speaker, q.role, q.cue,
                                hashlib.sha1(q.text(articles[row]).encode()).hexdigest(),
                                int(q.reported))
-                              for i, (row, q) in enumerate(found[first_quote:], start=first_quote)])
-    return _Records(chunks, first_chunk + len(chunk_rows), found, first_quote, spans)
+                              for i, (row, q) in enumerate(found[first_quote - len(kept_statements or ()):],
+                                                           start=first_quote)])
+    return _Records(chunks, first_chunk + len(chunk_rows), found, first_quote, kept_statements)
+
+
+def _kept_statement_table(previous: _Previous, kept: int) -> KeptStatements | None:
+    """The live statement table's rows of the first `kept` articles, when it was made by the
+    same `STATEMENTS` (else their statements are read back as objects)."""
+    table = previous.generation / store.STATEMENT_FILES["table"]
+    if previous.manifest.statements != STATEMENTS or not table.is_file():
+        return None
+    return KeptStatements.of_articles(np.load(table), kept, previous.connection)
 
 
 def _kept_chunk_texts(articles: list[Article], shared: np.ndarray, previous: _Previous
@@ -641,30 +672,39 @@ def _kept_chunk_texts(articles: list[Article], shared: np.ndarray, previous: _Pr
     return [], len(shared), int((titles[shared[:, 0]] + shared[:, 2] - shared[:, 1]).sum())
 
 
-def _write_speakers(db: sqlite3.Connection, articles: list[Article],
-                    found: list[tuple[int, Quote]]) -> tuple[list[int], list[str]]:
-    """The speaker directory and the acronyms the corpus defines, into SQLite; returns each
-    statement's speaker id and each speaker's text to embed."""
+def _write_speakers(db: sqlite3.Connection, articles: list[Article], records: _Records,
+                    previous: _Previous | None) -> tuple[np.ndarray, list[int], list[str]]:
+    """The speaker directory (updated from the live one's where it can, `speaker_directory`)
+    and the acronyms the corpus defines, into SQLite; returns the kept statements' speaker
+    ids (remapped from the live ones), the other statements' and each speaker's text to embed."""
     acronyms = learn_acronyms(a.text for a in articles)
-    entries = speaker_entries((q.speaker, q.role, q.cue) for _, q in found)
-    texts = [e.text(acronyms) for e in entries]
+    added = [(q.speaker, q.role, q.cue) for _, q in records.statements]
+    kept, kept_ids = records.kept, np.zeros(0, dtype=np.int64)
+    if kept is not None:
+        found = speaker_directory.updated(previous.connection, len(kept), added, acronyms)
+        if found is None:
+            counted = speaker_directory.counted_before(previous.connection, len(kept), added)
+            found = Directory.made(counted, acronyms), Directory.read(previous.connection)
+        directory, live = found
+        kept_ids = directory.remap(live)[kept.table[:, SPEAKER]]
+    else:
+        directory = Directory.made(added, acronyms)
     schema.insert_aliases(db, sorted(acronyms.items()))
-    schema.insert_speakers(db, [(i, e.key, t, e.statements, statements.text_key(t))
-                                for i, (e, t) in enumerate(zip(entries, texts))])
-    ids = {e.key: i for i, e in enumerate(entries)}
+    schema.insert_speakers(db, [(i, *row) for i, row in enumerate(directory.rows)])
+    ids = directory.ids()
     by_pair: dict[tuple[str | None, str | None], int] = {}  # most speakers speak many times
-    for _, q in found:
+    for _, q in records.statements:
         if (q.speaker, q.role) not in by_pair:
             by_pair[q.speaker, q.role] = ids.get(source_of(q.speaker, q.role) or "",
                                                  store.NO_SPEAKER)
-    return [by_pair[q.speaker, q.role] for _, q in found], texts
+    return kept_ids, [by_pair[q.speaker, q.role] for _, q in records.statements], directory.texts
 
 
 def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
-                     db: sqlite3.Connection, known: list[tuple[int, int]] = (), kept: int = 0
+                     db: sqlite3.Connection, known: list[tuple[int, int]] = ()
                      ) -> tuple[list[str], list[str], list[tuple[int, int]]]:
-    """Each statement's embedded and lexical text from statement `kept` on, and every
-    statement's sentences' span (found once; `known`: the first ones', read back);
+    """Each statement's embedded and lexical text and sentences' span (found once; `known`:
+    the first ones', read back);
     BM25's names the acronym or long form of an organisation in the label, so "Red Cross"
     and "ICRC" both reach it."""
     acronyms = schema.acronyms(db)
@@ -682,9 +722,9 @@ def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
     spans = [*known, *(statements.sentences_span(articles[row].text, q)
                        for row, q in found[len(known):])]
     embedded = [statements.embedding_text(articles[row], q, span)
-                for (row, q), span in zip(found[kept:], spans[kept:])]
+                for (row, q), span in zip(found, spans)]
     lexical = [statements.lexical_text(articles[row], q, other_names(q), span)
-               for (row, q), span in zip(found[kept:], spans[kept:])]
+               for (row, q), span in zip(found, spans)]
     return embedded, lexical, spans
 
 

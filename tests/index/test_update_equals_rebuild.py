@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from index import build as build_module
-from index import store
+from index import speaker_directory, store
 from index.build import build
 from index.config import IndexSettings
 from index.embed import HashEmbedder
@@ -100,6 +100,15 @@ def test_base_plus_updates_equal_a_full_build(tmp_path, monkeypatch):
         return texts
 
     monkeypatch.setattr(build_module, "_write_statements", spy)
+    partial: list[bool] = []  # whether each update's speaker directory was updated, not remade
+    real_updated = speaker_directory.updated
+
+    def spy_directory(*args):
+        found = real_updated(*args)
+        partial.append(found is not None)
+        return found
+
+    monkeypatch.setattr(speaker_directory, "updated", spy_directory)
     lines = data_file("fakes", "articles.jsonl").read_text().splitlines()
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -131,4 +140,20 @@ def test_base_plus_updates_equal_a_full_build(tmp_path, monkeypatch):
     report = build([corpus], updated, embedder=embedder)
     assert report.removed == 5
     assert kept[-1][0] > 0 and kept[-1][1] > 0, kept  # statements too kept without texts
+    assert partial[-1], partial  # the directory updated for the speakers removed
+    _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
+
+    # articles added again, the directory made whole (as when many speakers change)
+    monkeypatch.setattr(speaker_directory, "MAX_CHANGED", 0)
+    (corpus / "b.jsonl").write_text("\n".join(lines[30:44]) + "\n")
+    report = build([corpus], updated, embedder=embedder)
+    assert report.new == 4 and not partial[-1], partial
+    _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
+
+    # and one more added, the directory updated for the speakers its statements name
+    monkeypatch.undo()
+    monkeypatch.setattr(speaker_directory, "updated", spy_directory)
+    (corpus / "b.jsonl").write_text("\n".join(lines[30:45]) + "\n")
+    report = build([corpus], updated, embedder=embedder)
+    assert report.new == 1 and partial[-1], partial
     _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
