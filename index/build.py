@@ -181,6 +181,7 @@ class _Previous:
     manifest: store.Manifest
     vectors: np.ndarray
     fingerprints: dict[str, str]  # article id -> fingerprint
+    identities: dict[str, tuple]  # article id -> (title, date, source, url, text hash, fingerprint)
     rows_by_text: dict[str, int]  # text hash -> article row (quotes depend on the text only)
     rows_by_embedded: dict[tuple[str, str], int]  # (title, text hash) -> row: what was embedded
     keyed: dict[str, np.ndarray]  # statements' and speakers' vectors by `statements.text_key`
@@ -200,18 +201,27 @@ class _Previous:
             log.info("model, precision or chunking changed: every article is embedded again")
             return None
         connection = store.connect(generation / "meta.sqlite", readonly=True)
-        rows = schema.article_identities(connection)
+        rows = schema.article_identities(connection)  # by row
         return cls(
             connection=connection,
             generation=generation,
             manifest=manifest,
             vectors=np.load(generation / "vectors.npy", mmap_mode="r"),
-            fingerprints={r["id"]: r["fingerprint"] for r in rows},
-            rows_by_text={r["text_hash"]: r["row"] for r in rows},
-            rows_by_embedded={(r["title"], r["text_hash"]): r["row"] for r in rows},
+            fingerprints={r[1]: r[6] for r in rows},
+            identities={r[1]: (r[2], r[3], r[4], r[5], r[7], r[6]) for r in rows},
+            rows_by_text={r[7]: r[0] for r in rows},
+            rows_by_embedded={(r[2], r[7]): r[0] for r in rows},
             keyed=_keyed_vectors(connection, generation, manifest),
-            order=[(r["id"], r["fingerprint"]) for r in sorted(rows, key=lambda r: r["row"])],
+            order=[(r[1], r[6]) for r in rows],
         )
+
+    def lend_fingerprints(self, articles: list[Article]) -> None:
+        """Each article this generation holds with the same fields keeps its fingerprint."""
+        for article in articles:
+            held = self.identities.get(article.id)
+            if held is not None and held[:5] == (article.title, article.date.isoformat(),
+                                                 article.source, article.url, article.text_hash):
+                article.take_fingerprint(held[5])
 
     def same_rows(self, articles: list[Article]) -> int:
         """How many leading articles sit in the same row with the same content as here: their
@@ -298,9 +308,11 @@ def build(
                 if not articles:
                     raise BuildError(
                         f"no articles to index: none given, and no index in {index_dir}")
-            fingerprint = corpus_fingerprint(articles, settings)
             previous = None if rebuild else _Previous.open(settings)
             try:
+                if previous is not None:
+                    previous.lend_fingerprints(articles)
+                fingerprint = corpus_fingerprint(articles, settings)
                 if previous is not None and previous.manifest.corpus_fingerprint == fingerprint:
                     counts = previous.manifest.counts
                     report.articles = report.unchanged = len(articles)

@@ -108,9 +108,10 @@ def all_quotes(db: Db, reported: bool = True) -> list[tuple]:
 # --- read: what an update reuses ---------------------------------------------------------------
 
 
-def article_identities(db: Db) -> list[sqlite3.Row]:
-    """row, id, title, fingerprint, text_hash of every article."""
-    return db.execute("SELECT row, id, title, fingerprint, text_hash FROM articles").fetchall()
+def article_identities(db: Db) -> list[tuple[int, str, str, str, str | None, str | None, str, str]]:
+    """(row, id, title, date, source, url, fingerprint, text hash) of every article, by row."""
+    return _tuples(db).execute("SELECT row, id, title, date, source, url, fingerprint, text_hash "
+                               "FROM articles ORDER BY row").fetchall()
 
 
 def articles(db: Db) -> list[Article]:
