@@ -369,16 +369,19 @@ def _publish_new(articles: list[Article], previous: _Previous | None, settings: 
         embedder = Embedder(settings.embedding_model, settings.embedding_precision,
                             settings.embedding_batch_size)
     partial = store.new_generation(settings.index_dir)
+    checksums = store.Checksums(partial)
     try:
         manifest = _write_generation(partial, articles, previous, embedder, settings,
-                                     fingerprint, report, progress, stage, rebuild)
+                                     fingerprint, report, progress, stage, checksums, rebuild)
         stage("manifest")
-        manifest.write(partial)
+        manifest.write(partial, checksums)
         stage("publish")
         report.generation = store.publish(settings.index_dir, partial)
     except BaseException:
+        checksums.close()
         shutil.rmtree(partial, ignore_errors=True)
         raise
+    checksums.close()
 
 
 def _precision(settings: IndexSettings) -> str:
@@ -449,20 +452,25 @@ class _Records:
 
 def _write_generation(partial: Path, articles: list[Article], previous: _Previous | None,
                       embedder, settings: IndexSettings, fingerprint: str, report: BuildReport,
-                      progress: bool, stage: _Stage, rebuild: bool = False) -> store.Manifest:
+                      progress: bool, stage: _Stage, checksums: store.Checksums,
+                      rebuild: bool = False) -> store.Manifest:
     """The build's steps, in order: records, statements (speakers, texts, their table),
     embedding (the cache and the space check first), vector and lexical indexes, counts;
-    then the manifest that describes them."""
+    then the manifest that describes them. The files each step finishes are hashed in the
+    background while the next ones run (`checksums`)."""
     db, kept = _open_records(partial, articles, previous)
     records = _write_records(partial, db, articles, previous, settings, kept)
     texts = _write_statements(partial, db, articles, records, previous)
+    checksums.add_finished()
     embeddings = [records.chunks, texts.statements, texts.speakers]
     matrices = _embed_all(partial, embeddings, texts.lexical_chars, embedder, settings, progress,
                           stage, rebuild)
+    checksums.add_finished()
     stage("index")
     chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks")
     statement_type = _vector_index(partial, matrices[1], previous, settings, "statements")
     del matrices
+    checksums.add_finished()
     _lexical_indexes(partial, records.chunks, texts, previous)
     _count(report, records, embeddings)
     return store.Manifest(
