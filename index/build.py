@@ -467,8 +467,10 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
                           stage, rebuild)
     checksums.add_finished()
     stage("index")
-    chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks")
-    statement_type = _vector_index(partial, matrices[1], previous, settings, "statements")
+    chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks",
+                               len(records.chunks.block or ()))
+    statement_type = _vector_index(partial, matrices[1], previous, settings, "statements",
+                                   len(texts.statements.block or ()))
     del matrices
     checksums.add_finished()
     _lexical_indexes(partial, records.chunks, texts, previous)
@@ -841,14 +843,16 @@ def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool
 
 
 def _vector_index(partial: Path, vectors: np.ndarray, previous: _Previous | None,
-                  settings: IndexSettings, collection: Literal["chunks", "statements"]) -> str:
-    """The vector index of one collection, by the configured backend; returns its type."""
+                  settings: IndexSettings, collection: Literal["chunks", "statements"],
+                  copied: int = 0) -> str:
+    """The vector index of one collection, by the configured backend; returns its type.
+    `copied`: its leading vectors copied from the live generation's file as they are."""
     engine = vector_stores.backend(settings.store_backend)
     live = None
     if previous is not None:
         manifest = previous.manifest
         live = vector_stores.Live(previous.generation, manifest.index_type if collection ==
-                                  "chunks" else manifest.statement_index_type)
+                                  "chunks" else manifest.statement_index_type, copied)
     dense = engine.build(vectors, collection, live)
     dense.save(partial, engine.path(collection))
     return dense.index_type
