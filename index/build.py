@@ -23,16 +23,18 @@ from typing import Literal
 
 import numpy as np
 
-from index import schema, space, statements, store, vector_stores
+from index import schema, space, speaker_directory, statements, store, vector_files, vector_stores
 from index.aliases import learn_acronyms
 from index.articles import Article, Problem, load, parse_csv_map
 from index.chunks import Chunk, chunk_article
 from index.config import IndexSettings
 from index.dense import choose_index_type, index_bytes
 from index.embedding_cache import EmbeddingCache
+from index.kept_statements import SPEAKER, KeptStatements
 from index.lexical import LexicalIndex
 from index.quotes import Quote, extract_statements
-from index.speakers import source_of, speaker_entries
+from index.speaker_directory import Directory
+from index.speakers import source_of
 from index.statements import STATEMENTS
 
 log = logging.getLogger(__name__)
@@ -179,6 +181,7 @@ class _Previous:
     manifest: store.Manifest
     vectors: np.ndarray
     fingerprints: dict[str, str]  # article id -> fingerprint
+    identities: dict[str, tuple]  # article id -> (title, date, source, url, text hash, fingerprint)
     rows_by_text: dict[str, int]  # text hash -> article row (quotes depend on the text only)
     rows_by_embedded: dict[tuple[str, str], int]  # (title, text hash) -> row: what was embedded
     keyed: dict[str, np.ndarray]  # statements' and speakers' vectors by `statements.text_key`
@@ -198,18 +201,27 @@ class _Previous:
             log.info("model, precision or chunking changed: every article is embedded again")
             return None
         connection = store.connect(generation / "meta.sqlite", readonly=True)
-        rows = schema.article_identities(connection)
+        rows = schema.article_identities(connection)  # by row
         return cls(
             connection=connection,
             generation=generation,
             manifest=manifest,
             vectors=np.load(generation / "vectors.npy", mmap_mode="r"),
-            fingerprints={r["id"]: r["fingerprint"] for r in rows},
-            rows_by_text={r["text_hash"]: r["row"] for r in rows},
-            rows_by_embedded={(r["title"], r["text_hash"]): r["row"] for r in rows},
+            fingerprints={r[1]: r[6] for r in rows},
+            identities={r[1]: (r[2], r[3], r[4], r[5], r[7], r[6]) for r in rows},
+            rows_by_text={r[7]: r[0] for r in rows},
+            rows_by_embedded={(r[2], r[7]): r[0] for r in rows},
             keyed=_keyed_vectors(connection, generation, manifest),
-            order=[(r["id"], r["fingerprint"]) for r in sorted(rows, key=lambda r: r["row"])],
+            order=[(r[1], r[6]) for r in rows],
         )
+
+    def lend_fingerprints(self, articles: list[Article]) -> None:
+        """Each article this generation holds with the same fields keeps its fingerprint."""
+        for article in articles:
+            held = self.identities.get(article.id)
+            if held is not None and held[:5] == (article.title, article.date.isoformat(),
+                                                 article.source, article.url, article.text_hash):
+                article.take_fingerprint(held[5])
 
     def same_rows(self, articles: list[Article]) -> int:
         """How many leading articles sit in the same row with the same content as here: their
@@ -296,9 +308,11 @@ def build(
                 if not articles:
                     raise BuildError(
                         f"no articles to index: none given, and no index in {index_dir}")
-            fingerprint = corpus_fingerprint(articles, settings)
             previous = None if rebuild else _Previous.open(settings)
             try:
+                if previous is not None:
+                    previous.lend_fingerprints(articles)
+                fingerprint = corpus_fingerprint(articles, settings)
                 if previous is not None and previous.manifest.corpus_fingerprint == fingerprint:
                     counts = previous.manifest.counts
                     report.articles = report.unchanged = len(articles)
@@ -355,16 +369,19 @@ def _publish_new(articles: list[Article], previous: _Previous | None, settings: 
         embedder = Embedder(settings.embedding_model, settings.embedding_precision,
                             settings.embedding_batch_size)
     partial = store.new_generation(settings.index_dir)
+    checksums = store.Checksums(partial)
     try:
         manifest = _write_generation(partial, articles, previous, embedder, settings,
-                                     fingerprint, report, progress, stage, rebuild)
+                                     fingerprint, report, progress, stage, checksums, rebuild)
         stage("manifest")
-        manifest.write(partial)
+        manifest.write(partial, checksums)
         stage("publish")
         report.generation = store.publish(settings.index_dir, partial)
     except BaseException:
+        checksums.close()
         shutil.rmtree(partial, ignore_errors=True)
         raise
+    checksums.close()
 
 
 def _precision(settings: IndexSettings) -> str:
@@ -401,7 +418,7 @@ class _Embedding:
     texts: list[str]  # of the positions from `start` on
     reused: dict[int, np.ndarray] = field(default_factory=dict)  # position -> vector
     cached: int = 0  # how many of `reused` came from the embedding cache
-    block: np.ndarray | None = None  # the vectors of the first len(block) positions, reused
+    block: vector_files.Block | None = None  # the live vectors of the first positions, reused
     start: int = 0  # at most len(block)
     start_chars: int = 0  # the characters of the texts before `start` (the space estimate)
 
@@ -424,27 +441,38 @@ class _Records:
 
     chunks: _Embedding
     chunk_count: int
-    statements: list[tuple[int, Quote]]  # (article row, quote) by statement id
+    statements: list[tuple[int, Quote]]  # (article row, quote) by statement id, after `kept`'s
     kept_quotes: int = 0  # statements copied with the previous generation's SQLite file
-    spans: list[tuple[int, int]] = field(default_factory=list)  # theirs, from its statement table
+    kept: KeptStatements | None = None  # those, as its statement table (None: in `statements`)
+
+    @property
+    def count(self) -> int:
+        return (len(self.kept) if self.kept is not None else 0) + len(self.statements)
 
 
 def _write_generation(partial: Path, articles: list[Article], previous: _Previous | None,
                       embedder, settings: IndexSettings, fingerprint: str, report: BuildReport,
-                      progress: bool, stage: _Stage, rebuild: bool = False) -> store.Manifest:
+                      progress: bool, stage: _Stage, checksums: store.Checksums,
+                      rebuild: bool = False) -> store.Manifest:
     """The build's steps, in order: records, statements (speakers, texts, their table),
     embedding (the cache and the space check first), vector and lexical indexes, counts;
-    then the manifest that describes them."""
+    then the manifest that describes them. The files each step finishes are hashed in the
+    background while the next ones run (`checksums`)."""
     db, kept = _open_records(partial, articles, previous)
     records = _write_records(partial, db, articles, previous, settings, kept)
     texts = _write_statements(partial, db, articles, records, previous)
+    checksums.add_finished()
     embeddings = [records.chunks, texts.statements, texts.speakers]
     matrices = _embed_all(partial, embeddings, texts.lexical_chars, embedder, settings, progress,
                           stage, rebuild)
+    checksums.add_finished()
     stage("index")
-    chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks")
-    statement_type = _vector_index(partial, matrices[1], previous, settings, "statements")
+    chunk_type = _vector_index(partial, matrices[0], previous, settings, "chunks",
+                               len(records.chunks.block or ()))
+    statement_type = _vector_index(partial, matrices[1], previous, settings, "statements",
+                                   len(texts.statements.block or ()))
     del matrices
+    checksums.add_finished()
     _lexical_indexes(partial, records.chunks, texts, previous)
     _count(report, records, embeddings)
     return store.Manifest(
@@ -458,7 +486,7 @@ def _write_generation(partial: Path, articles: list[Article], previous: _Previou
         corpus_fingerprint=fingerprint,
         counts={"articles": len(articles), "chunks": records.chunk_count,
                 "quotes": report.quotes, "reported": report.reported,
-                "statements": len(records.statements), "speakers": texts.speakers.size},
+                "statements": records.count, "speakers": texts.speakers.size},
         statements=STATEMENTS,
         statement_index_type=statement_type,
     )
@@ -481,29 +509,46 @@ def _write_statements(partial: Path, db: sqlite3.Connection, articles: list[Arti
     they changed) into SQLite, and the statement table beside it. The statements the live
     generation holds as they are (`_kept_statements`) keep its texts' keys, vectors and
     BM25 counts: their texts are not made again."""
-    speaker_ids, speaker_texts = _write_speakers(db, articles, records.statements)
+    kept_ids, new_ids, speaker_texts = _write_speakers(db, articles, records, previous)
     kept = _kept_statements(db, records, previous)
-    statement_texts, lexical_texts, spans = _statement_texts(articles, records.statements, db,
-                                                             records.spans, kept)
-    keyed = previous.keyed if previous is not None else {}
-    old_keys = dict.fromkeys(range(len(speaker_ids)))  # id -> (speaker id, key) as stored
-    old_keys.update((r[0], (r[1], r[2])) for r in schema.quote_keys_before(db, records.kept_quotes))
-    keys = [old_keys[i][1] for i in range(kept)] + [statements.text_key(t) for t in statement_texts]
-    schema.set_quote_keys(db, [(sid, key, i) for i, (sid, key) in enumerate(zip(speaker_ids, keys))
-                               if old_keys[i] != (sid, key)])
+    found, known = records.statements, []
+    if records.kept is not None and not kept:  # their texts are made again
+        found, known = records.kept.quotes(articles) + found, records.kept.spans()
+    statement_texts, lexical_texts, spans = _statement_texts(articles, found, db, known)
+    speaker_ids = np.concatenate([kept_ids, np.asarray(new_ids, dtype=np.int64)])
+    _store_statement_keys(db, records, speaker_ids, [statements.text_key(t) for t in statement_texts],
+                          kept)
     db.commit()
     db.close()
-    store.save_statement_table(partial, [
-        (row, q.start, q.end, sid, int(q.reported), *span)
-        for (row, q), sid, span in zip(records.statements, speaker_ids, spans)])
+    head = records.kept.table[:kept] if kept else np.zeros((0, len(store.STATEMENT_COLUMNS)), np.int64)
+    table = np.concatenate([head, np.array([(row, q.start, q.end, 0, int(q.reported), *span)
+                                            for (row, q), span in zip(found, spans)],
+                                           dtype=np.int64).reshape(-1, head.shape[1])])
+    table[:, SPEAKER] = speaker_ids
+    store.save_statement_table(partial, table)
+    keyed = previous.keyed if previous is not None else {}
     embedding = _keyed_embedding(store.STATEMENT_FILES["vectors"], statement_texts, keyed, kept)
     if kept:
-        embedding.block = np.load(previous.generation / store.STATEMENT_FILES["vectors"],
-                                  mmap_mode="r")[:kept]
-    titles = np.array([len(articles[row].title) for row, _ in records.statements[:kept]] or [0])
-    chars = int(titles.sum()) + sum(end - start for start, end in spans[:kept])  # labels aside
+        embedding.block = vector_files.Block(
+            previous.generation / store.STATEMENT_FILES["vectors"], kept)
+    chars = records.kept.characters(articles) if kept else 0  # labels aside
     return _Statements(embedding, _keyed_embedding(store.SPEAKER_VECTORS, speaker_texts, keyed),
                        lexical_texts, chars + sum(map(len, lexical_texts)))
+
+
+def _store_statement_keys(db: sqlite3.Connection, records: _Records, speaker_ids: np.ndarray,
+                          keys: list[str], kept: int) -> None:
+    """Each statement's speaker id and (from `kept` on) search key into SQLite, only where
+    the copied file holds another: the first `kept` keep their keys, so only their speaker
+    ids are compared, as arrays."""
+    if kept:
+        moved = np.flatnonzero(speaker_ids[:kept] != records.kept.table[:kept, SPEAKER])
+        schema.set_quote_speakers(db, [(int(speaker_ids[i]), int(i)) for i in moved])
+    stored = ({i: (sid, key) for i, sid, key in schema.quote_keys_before(db, records.kept_quotes)}
+              if kept < records.kept_quotes else {})
+    schema.set_quote_keys(db, [(sid, key, i) for i, (sid, key) in
+                               enumerate(zip(speaker_ids[kept:].tolist(), keys), start=kept)
+                               if stored.get(i) != (sid, key)])
 
 
 def _kept_statements(db: sqlite3.Connection, records: _Records, previous: _Previous | None
@@ -512,7 +557,7 @@ def _kept_statements(db: sqlite3.Connection, records: _Records, previous: _Previ
     of the articles it holds in the same rows (their sentence spans were read back, so made
     by the same `STATEMENTS`), when the acronyms their BM25 texts name are the same and the
     live BM25 kept its term counts. Otherwise none: every text is made again."""
-    kept = len(records.spans)
+    kept = len(records.kept) if records.kept is not None else 0
     if not kept or schema.acronyms(db) != schema.acronyms(previous.connection):
         return 0
     live = previous.generation
@@ -559,9 +604,10 @@ def _lexical_indexes(partial: Path, chunks: _Embedding, statements: _Statements,
 
 def _count(report: BuildReport, records: _Records, embeddings: list[_Embedding]) -> None:
     """The summary's counts: what the generation holds, what was embedded, what the cache gave."""
-    reported = sum(q.reported for _, q in records.statements)
+    reported = (records.kept.reported if records.kept is not None else 0) + sum(
+        q.reported for _, q in records.statements)
     report.chunks, report.quotes, report.reported = (records.chunk_count,
-                                                     len(records.statements) - reported, reported)
+                                                     records.count - reported, reported)
     report.embedded_chunks = len(records.chunks.missing)
     report.embedded_statements = len(embeddings[1].missing) + len(embeddings[2].missing)
     report.cached_chunks = records.chunks.cached
@@ -596,18 +642,15 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
     if kept:
         table = store.load_chunk_table(previous.generation, previous.connection)
         shared = table[table[:, 0] < kept]
-        chunks.block = previous.vectors[: len(shared)]
+        chunks.block = vector_files.Block(previous.generation / "vectors.npy", len(shared))
         chunks.texts, chunks.start, chunks.start_chars = _kept_chunk_texts(articles, shared,
                                                                             previous)
-        found = [(row, Quote(articles[row].id, start, end, speaker, role, cue, bool(reported)))
-                 for row, start, end, speaker, role, cue, reported in  # plain tuples: 77k rows
-                 schema.quotes_before(previous.connection, kept)]  # read twice as fast
+    kept_statements = _kept_statement_table(previous, kept) if kept else None
+    if kept and kept_statements is None:  # a live generation without a usable table
+        found = KeptStatements(np.zeros((0, 7), np.int64), kept, previous.connection).quotes(articles)
     chunk_rows: list[tuple[int, Chunk]] = []  # (article row, chunk) of the others
-    first_chunk, first_quote = len(shared), len(found)
-    spans: list[tuple[int, int]] = []
-    table_file = previous.generation / store.STATEMENT_FILES["table"] if kept else None
-    if kept and previous.manifest.statements == STATEMENTS and table_file.is_file():
-        spans = [tuple(s) for s in np.load(table_file)[:first_quote, 5:7].tolist()]
+    first_chunk = len(shared)
+    first_quote = len(kept_statements) if kept_statements is not None else len(found)
     for row, article in enumerate(articles[kept:], start=kept):
         schema.insert_article(db, row, article)
         old = previous.chunks(article) if previous else None
@@ -624,8 +667,18 @@ def _write_records(partial: Path, db: sqlite3.Connection, articles: list[Article
     schema.insert_quotes(db, [(i, row, q.start, q.end, q.speaker, q.role, q.cue,
                                hashlib.sha1(q.text(articles[row]).encode()).hexdigest(),
                                int(q.reported))
-                              for i, (row, q) in enumerate(found[first_quote:], start=first_quote)])
-    return _Records(chunks, first_chunk + len(chunk_rows), found, first_quote, spans)
+                              for i, (row, q) in enumerate(found[first_quote - len(kept_statements or ()):],
+                                                           start=first_quote)])
+    return _Records(chunks, first_chunk + len(chunk_rows), found, first_quote, kept_statements)
+
+
+def _kept_statement_table(previous: _Previous, kept: int) -> KeptStatements | None:
+    """The live statement table's rows of the first `kept` articles, when it was made by the
+    same `STATEMENTS` (else their statements are read back as objects)."""
+    table = previous.generation / store.STATEMENT_FILES["table"]
+    if previous.manifest.statements != STATEMENTS or not table.is_file():
+        return None
+    return KeptStatements.of_articles(np.load(table), kept, previous.connection)
 
 
 def _kept_chunk_texts(articles: list[Article], shared: np.ndarray, previous: _Previous
@@ -641,30 +694,39 @@ def _kept_chunk_texts(articles: list[Article], shared: np.ndarray, previous: _Pr
     return [], len(shared), int((titles[shared[:, 0]] + shared[:, 2] - shared[:, 1]).sum())
 
 
-def _write_speakers(db: sqlite3.Connection, articles: list[Article],
-                    found: list[tuple[int, Quote]]) -> tuple[list[int], list[str]]:
-    """The speaker directory and the acronyms the corpus defines, into SQLite; returns each
-    statement's speaker id and each speaker's text to embed."""
+def _write_speakers(db: sqlite3.Connection, articles: list[Article], records: _Records,
+                    previous: _Previous | None) -> tuple[np.ndarray, list[int], list[str]]:
+    """The speaker directory (updated from the live one's where it can, `speaker_directory`)
+    and the acronyms the corpus defines, into SQLite; returns the kept statements' speaker
+    ids (remapped from the live ones), the other statements' and each speaker's text to embed."""
     acronyms = learn_acronyms(a.text for a in articles)
-    entries = speaker_entries((q.speaker, q.role, q.cue) for _, q in found)
-    texts = [e.text(acronyms) for e in entries]
+    added = [(q.speaker, q.role, q.cue) for _, q in records.statements]
+    kept, kept_ids = records.kept, np.zeros(0, dtype=np.int64)
+    if kept is not None:
+        found = speaker_directory.updated(previous.connection, len(kept), added, acronyms)
+        if found is None:
+            counted = speaker_directory.counted_before(previous.connection, len(kept), added)
+            found = Directory.made(counted, acronyms), Directory.read(previous.connection)
+        directory, live = found
+        kept_ids = directory.remap(live)[kept.table[:, SPEAKER]]
+    else:
+        directory = Directory.made(added, acronyms)
     schema.insert_aliases(db, sorted(acronyms.items()))
-    schema.insert_speakers(db, [(i, e.key, t, e.statements, statements.text_key(t))
-                                for i, (e, t) in enumerate(zip(entries, texts))])
-    ids = {e.key: i for i, e in enumerate(entries)}
+    schema.insert_speakers(db, [(i, *row) for i, row in enumerate(directory.rows)])
+    ids = directory.ids()
     by_pair: dict[tuple[str | None, str | None], int] = {}  # most speakers speak many times
-    for _, q in found:
+    for _, q in records.statements:
         if (q.speaker, q.role) not in by_pair:
             by_pair[q.speaker, q.role] = ids.get(source_of(q.speaker, q.role) or "",
                                                  store.NO_SPEAKER)
-    return [by_pair[q.speaker, q.role] for _, q in found], texts
+    return kept_ids, [by_pair[q.speaker, q.role] for _, q in records.statements], directory.texts
 
 
 def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
-                     db: sqlite3.Connection, known: list[tuple[int, int]] = (), kept: int = 0
+                     db: sqlite3.Connection, known: list[tuple[int, int]] = ()
                      ) -> tuple[list[str], list[str], list[tuple[int, int]]]:
-    """Each statement's embedded and lexical text from statement `kept` on, and every
-    statement's sentences' span (found once; `known`: the first ones', read back);
+    """Each statement's embedded and lexical text and sentences' span (found once; `known`:
+    the first ones', read back);
     BM25's names the acronym or long form of an organisation in the label, so "Red Cross"
     and "ICRC" both reach it."""
     acronyms = schema.acronyms(db)
@@ -682,9 +744,9 @@ def _statement_texts(articles: list[Article], found: list[tuple[int, Quote]],
     spans = [*known, *(statements.sentences_span(articles[row].text, q)
                        for row, q in found[len(known):])]
     embedded = [statements.embedding_text(articles[row], q, span)
-                for (row, q), span in zip(found[kept:], spans[kept:])]
+                for (row, q), span in zip(found, spans)]
     lexical = [statements.lexical_text(articles[row], q, other_names(q), span)
-               for (row, q), span in zip(found[kept:], spans[kept:])]
+               for (row, q), span in zip(found, spans)]
     return embedded, lexical, spans
 
 
@@ -743,8 +805,9 @@ def _check_space(partial: Path, need: space.Estimate, cache: EmbeddingCache) -> 
 def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool,
            settings: IndexSettings, stage: _Stage) -> list[np.ndarray]:
     """Every vectors file, allocated on disk first (a full disk is then an error here, never
-    SIGBUS through the memory map) and written through a memory map: reused vectors copied,
-    the rest embedded in batches of similar length (less padding), each distinct text once,
+    SIGBUS through the memory map) and written through a memory map: the live generation's
+    leading block copied file to file (`vector_files`), other reused vectors copied, the
+    rest embedded in batches of similar length (less padding), each distinct text once,
     each batch kept in the embedding cache as it is done."""
     from tqdm import tqdm
 
@@ -755,7 +818,7 @@ def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool
     batch = max(64, settings.embedding_batch_size * 8)
     for embedding, vectors in zip(embeddings, matrices):
         if embedding.block is not None:
-            vectors[: len(embedding.block)] = embedding.block
+            vector_files.copy_block(embedding.block, vectors)
         for position, vector in embedding.reused.items():
             vectors[position] = vector
         first: dict[str, int] = {}  # text -> the position that embeds it
@@ -780,14 +843,16 @@ def _embed(partial: Path, embeddings: list[_Embedding], embedder, progress: bool
 
 
 def _vector_index(partial: Path, vectors: np.ndarray, previous: _Previous | None,
-                  settings: IndexSettings, collection: Literal["chunks", "statements"]) -> str:
-    """The vector index of one collection, by the configured backend; returns its type."""
+                  settings: IndexSettings, collection: Literal["chunks", "statements"],
+                  copied: int = 0) -> str:
+    """The vector index of one collection, by the configured backend; returns its type.
+    `copied`: its leading vectors copied from the live generation's file as they are."""
     engine = vector_stores.backend(settings.store_backend)
     live = None
     if previous is not None:
         manifest = previous.manifest
         live = vector_stores.Live(previous.generation, manifest.index_type if collection ==
-                                  "chunks" else manifest.statement_index_type)
+                                  "chunks" else manifest.statement_index_type, copied)
     dense = engine.build(vectors, collection, live)
     dense.save(partial, engine.path(collection))
     return dense.index_type

@@ -107,11 +107,12 @@ class FaissStore:
 
     @classmethod
     def extended(cls, path: Path, index_type: str, vectors: np.ndarray,
-                 old_vectors: np.ndarray) -> FaissStore | None:
+                 old_vectors: np.ndarray, same: int = 0) -> FaissStore | None:
         """The index at `path` (of `old_vectors`) with the rows of `vectors` past those added,
         when `vectors` begins with every vector it holds, row for row: an update that only
         appends. FAISS appends to its lists in row order, so this is the index adding them
-        all would give, at the cost of the new rows. None when it does not apply."""
+        all would give, at the cost of the new rows. None when it does not apply. The first
+        `same` rows are known equal (copied from the file of `old_vectors`): not compared."""
         try:
             index = faiss.read_index(str(path))
         except RuntimeError:
@@ -119,7 +120,7 @@ class FaissStore:
         held, block = index.ntotal, 200_000
         if held != len(old_vectors) or held > len(vectors) or index.d != vectors.shape[1]:
             return None
-        for begin in range(0, held, block):
+        for begin in range(min(same, held), held, block):
             if not np.array_equal(old_vectors[begin : begin + block],
                                   vectors[begin : min(begin + block, held)]):
                 return None

@@ -6,19 +6,17 @@ the reader typed. Both index the title with the chunk, as the embedder sees it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
-from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
-from bm25s.scoring import _np_csc_python, _score_idf_lucene
 from bm25s.stopwords import STOPWORDS_EN
+
+from index import term_counts
+from index.term_counts import TermCounts
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
@@ -86,13 +84,14 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: list[str], previous: Path | None = None, kept: int = 0) -> LexicalIndex:
         """BM25 over `texts`, scored exactly as `bm25s.BM25.index` scores them (a test checks
-        it). Each text's term counts are kept beside the index (`DocTerms`), so with the
-        `previous` generation's directory of this collection only texts it lacks are
-        tokenised; the scores, which depend on the whole collection, are recomputed from
-        the counts, which costs a fraction of tokenising. `kept`: the collection begins with
-        that many of the previous one's documents, as they are; `texts` are the rest (an
-        update need not even make the texts it keeps, see `has_terms`)."""
-        terms = DocTerms.build(texts, DocTerms.load(previous) if previous else None, kept)
+        it). Each text's term counts are kept beside the index (`TermCounts`, in bm25s's
+        layout), so with the `previous` generation's directory of this collection only texts
+        it lacks are tokenised and merged in; the scores, which depend on the whole
+        collection, are recomputed from the counts. `kept`: the collection begins with that
+        many of the previous one's documents, as they are; `texts` are the rest (an update
+        need not even make the texts it keeps, see `has_terms`)."""
+        terms = TermCounts.build(texts, lambda part: tokenize(part, return_ids=False),
+                                 TermCounts.load(previous) if previous else None, kept)
         index = cls(terms.retriever(), kept + len(texts))
         index.terms = terms
         return index
@@ -101,7 +100,7 @@ class LexicalIndex:
     def has_terms(directory: Path) -> bool:
         """Whether the collection in `directory` kept its term counts: an update can then
         keep its documents without their texts (`build`'s `kept`)."""
-        return all((directory / f).is_file() for f in DocTerms.FILES)
+        return term_counts.present(directory)
 
     def save(self, directory: Path, name: str = DIR) -> None:
         if self.size:
@@ -164,117 +163,3 @@ class LexicalIndex:
                 weights[term] = float(np.log(1.0 + (total - df + 0.5) / (df + 0.5)))
         return weights
 
-
-def _key(text: str) -> bytes:
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
-
-
-@dataclass
-class DocTerms:
-    """Each document's distinct terms and their counts (`offsets` delimit a document's
-    entries), the vocabulary they index and each document's text key: all BM25 needs to
-    score a collection again without reading its texts."""
-
-    FILES = ("doc_keys.npy", "doc_offsets.npy", "doc_terms.npy", "doc_counts.npy",
-             "doc_vocab.json")
-
-    keys: np.ndarray  # (n,) "S16": blake2b of each text
-    offsets: np.ndarray  # (n + 1,) int64
-    terms: np.ndarray  # int32 term ids into `vocab`
-    counts: np.ndarray  # int32 (uint16 on disk when it fits): how often the term occurs
-    vocab: list[str]  # term by id
-
-    @classmethod
-    def load(cls, directory: Path) -> DocTerms | None:
-        """A generation's counts, or None when it has none (built before they were kept)."""
-        if not LexicalIndex.has_terms(directory):
-            return None
-        keys, offsets, terms, counts = (np.load(directory / f) for f in cls.FILES[:4])
-        return cls(keys, offsets, terms, counts.astype(np.int32),
-                   json.loads((directory / cls.FILES[4]).read_text()))
-
-    def save(self, directory: Path) -> None:
-        small = self.counts.size == 0 or int(self.counts.max()) <= np.iinfo(np.uint16).max
-        counts = self.counts.astype(np.uint16) if small else self.counts  # mostly 1 or 2
-        for file, array in zip(self.FILES, (self.keys, self.offsets, self.terms, counts)):
-            np.save(directory / file, array)
-        (directory / self.FILES[4]).write_text(json.dumps(self.vocab, ensure_ascii=False))
-
-    @classmethod
-    def build(cls, texts: list[str], previous: DocTerms | None = None, kept: int = 0) -> DocTerms:
-        """Counts for the previous collection's first `kept` documents, then `texts`: a text
-        the previous collection holds keeps its counts, the others are tokenised. Terms no
-        document holds any more leave the vocabulary."""
-        if kept and (previous is None or len(previous.keys) < kept):
-            raise ValueError(f"cannot keep {kept} documents of a collection of "
-                             f"{0 if previous is None else len(previous.keys)}")
-        added = np.array([_key(t) for t in texts], dtype="S16").reshape(-1)
-        vocab = list(previous.vocab) if previous else []
-        known = {k: i for i, k in reversed(list(enumerate(previous.keys.tolist())))} if previous else {}
-        old = np.concatenate([np.arange(kept, dtype=np.int64),
-                              np.array([known.get(k, -1) for k in added.tolist()], dtype=np.int64)])
-        keys = np.concatenate([previous.keys[:kept], added]) if kept else added
-        fresh = np.flatnonzero(old < 0)
-        ids = {term: i for i, term in enumerate(vocab)}
-        new_terms: list[int] = []
-        new_counts: list[int] = []
-        new_lens = np.zeros(len(fresh), dtype=np.int64)
-        for j, words in enumerate(tokenize([texts[i - kept] for i in fresh], return_ids=False)):
-            counted = Counter(ids.setdefault(w, len(ids)) for w in words)
-            new_terms += counted.keys()
-            new_counts += counted.values()
-            new_lens[j] = len(counted)
-        vocab += list(ids)[len(vocab):]
-        base = len(previous.terms) if previous else 0
-        pool_terms = np.concatenate([previous.terms if previous else np.zeros(0, np.int32),
-                                     np.asarray(new_terms, dtype=np.int32)])
-        pool_counts = np.concatenate([previous.counts if previous else np.zeros(0, np.int32),
-                                      np.asarray(new_counts, dtype=np.int32)])
-        starts = np.zeros(len(keys), dtype=np.int64)
-        lens = np.zeros(len(keys), dtype=np.int64)
-        reused = old >= 0
-        if previous is not None:
-            starts[reused] = previous.offsets[old[reused]]
-            lens[reused] = previous.offsets[old[reused] + 1] - starts[reused]
-        starts[fresh] = base + np.concatenate([[0], np.cumsum(new_lens)[:-1]]).astype(np.int64)
-        lens[fresh] = new_lens
-        offsets = np.zeros(len(keys) + 1, dtype=np.int64)
-        np.cumsum(lens, out=offsets[1:])
-        take = np.repeat(starts - offsets[:-1], lens) + np.arange(offsets[-1])
-        terms, counts = pool_terms[take], pool_counts[take]
-        held = np.bincount(terms, minlength=len(vocab)) > 0
-        if not held.all():  # a removed document's words: gone from the index, as in a rebuild
-            renumber = np.cumsum(held) - 1
-            terms = renumber[terms].astype(np.int32)
-            vocab = [t for t, h in zip(vocab, held.tolist()) if h]
-        return cls(keys, offsets, terms, counts, vocab)
-
-    def retriever(self) -> bm25s.BM25:
-        """A bm25s index with the scores `bm25s.BM25.index` computes (method "lucene"), the
-        same float operations vectorised over all documents at once."""
-        retriever = bm25s.BM25()
-        k1, b = retriever.k1, retriever.b
-        n_docs, n_vocab = len(self.keys), len(self.vocab)
-        sizes = np.diff(self.offsets)
-        doc = np.repeat(np.arange(n_docs, dtype=np.int32), sizes)
-        total = np.concatenate([[0], np.cumsum(self.counts, dtype=np.int64)])
-        lengths = total[self.offsets[1:]] - total[self.offsets[:-1]]  # tokens, repeats counted
-        if n_docs:
-            avg = lengths.mean()
-            df = np.bincount(self.terms, minlength=n_vocab)
-            idf_of = {int(d): _score_idf_lucene(int(d), n_docs) for d in np.unique(df)}
-            idf = np.array([idf_of[int(d)] for d in df.tolist()], dtype=retriever.dtype)
-            tf = self.counts.astype(retriever.dtype)
-            norm = k1 * ((1 - b) + b * lengths.astype(np.float64) / avg)
-            scores = (idf[self.terms] * (tf / (norm[doc] + tf))).astype(retriever.dtype)
-            data, indices, indptr = _np_csc_python(scores, doc, self.terms, (n_docs, n_vocab))
-        else:
-            data = np.zeros(0, retriever.dtype)
-            indices, indptr = np.zeros(0, np.int32), np.zeros(1, np.int64)
-        retriever.scores = {"data": data.astype(retriever.dtype), "indices": indices,
-                            "indptr": indptr, "num_docs": n_docs}
-        retriever.vocab_dict = {t: i for i, t in enumerate(self.vocab)}
-        retriever.vocab_dict.setdefault("", n_vocab)  # as bm25s' `create_empty_token`
-        retriever.unique_token_ids_set = set(retriever.vocab_dict.values())
-        retriever.nonoccurrence_array = None  # "lucene" has none
-        return retriever

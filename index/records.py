@@ -29,6 +29,12 @@ class Article:
         """Identity of the body: the same text met twice is indexed once."""
         return hashlib.sha256(self.text.encode()).hexdigest()
 
+    def take_fingerprint(self, fingerprint: str) -> None:
+        """Take the fingerprint an index computed for these very fields (same id, title,
+        date, source, url and text hash) instead of hashing the whole record again: an
+        update fingerprints 11k unchanged articles for nothing (a tenth of it)."""
+        self.__dict__["fingerprint"] = fingerprint  # what `cached_property` would have stored
+
     @cached_property
     def fingerprint(self) -> str:
         """Identity of everything shown to users: a changed title or date is a changed article."""

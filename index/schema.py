@@ -108,9 +108,10 @@ def all_quotes(db: Db, reported: bool = True) -> list[tuple]:
 # --- read: what an update reuses ---------------------------------------------------------------
 
 
-def article_identities(db: Db) -> list[sqlite3.Row]:
-    """row, id, title, fingerprint, text_hash of every article."""
-    return db.execute("SELECT row, id, title, fingerprint, text_hash FROM articles").fetchall()
+def article_identities(db: Db) -> list[tuple[int, str, str, str, str | None, str | None, str, str]]:
+    """(row, id, title, date, source, url, fingerprint, text hash) of every article, by row."""
+    return _tuples(db).execute("SELECT row, id, title, date, source, url, fingerprint, text_hash "
+                               "FROM articles ORDER BY row").fetchall()
 
 
 def articles(db: Db) -> list[Article]:
@@ -146,6 +147,32 @@ def search_keys(db: Db, table: str) -> list[tuple[int, str | None]]:
 def quote_keys_before(db: Db, quote_id: int) -> list[tuple[int, int, str | None]]:
     """(id, speaker id, search key) of the quotes before `quote_id`."""
     return _tuples(db).execute("SELECT id, speaker_id, search_key FROM quotes WHERE id < ?",
+                               (quote_id,)).fetchall()
+
+
+def speakers(db: Db) -> list[tuple[int, str, str, int, str]]:
+    """(id, key, text, statements, search key) of every speaker, by id."""
+    return _tuples(db).execute("SELECT id, key, text, statements, search_key FROM speakers "
+                               "ORDER BY id").fetchall()
+
+
+def triple_counts(db: Db, before: int, speaker_ids: Sequence[int] | None = None
+                  ) -> list[tuple[str | None, str | None, str | None, int]]:
+    """(speaker, role, cue, how many) over the quotes before id `before` (only those of
+    `speaker_ids`, when given), each triple in the order first met, as `Counter` would
+    count them row by row."""
+    where, values = "id < ?", [before]
+    if speaker_ids is not None:
+        where += f" AND speaker_id IN ({','.join('?' * len(speaker_ids))})"
+        values += list(speaker_ids)
+    return _tuples(db).execute(
+        f"SELECT speaker, role, cue, COUNT(*) FROM quotes WHERE {where} "
+        "GROUP BY speaker, role, cue ORDER BY MIN(id)", values).fetchall()
+
+
+def pairs_from(db: Db, quote_id: int) -> list[tuple[str | None, str | None]]:
+    """(speaker, role) of the quotes from id `quote_id` on."""
+    return _tuples(db).execute("SELECT speaker, role FROM quotes WHERE id >= ?",
                                (quote_id,)).fetchall()
 
 
@@ -185,6 +212,11 @@ def insert_quotes(db: sqlite3.Connection, rows: Iterable[tuple]) -> None:
 def set_quote_keys(db: sqlite3.Connection, rows: Iterable[tuple[int, str, int]]) -> None:
     """(speaker id, search key, quote id) each."""
     db.executemany("UPDATE quotes SET speaker_id = ?, search_key = ? WHERE id = ?", rows)
+
+
+def set_quote_speakers(db: sqlite3.Connection, rows: Iterable[tuple[int, int]]) -> None:
+    """(speaker id, quote id) each."""
+    db.executemany("UPDATE quotes SET speaker_id = ? WHERE id = ?", rows)
 
 
 def insert_aliases(db: sqlite3.Connection, pairs: Iterable[tuple[str, str]]) -> None:

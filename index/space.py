@@ -24,10 +24,10 @@ _FAISS_PATH = re.compile(r"write error in (\S+?): ")  # faiss' message names the
 # Bytes of BM25 index per character of text it indexes (bm25s: a float32 score and an int32
 # row per distinct word of each text, and the vocabulary): 0.98-1.20 measured on samples of
 # the four data sets in ../shared/data (README, "Disk space"); the largest is used. The term
-# counts kept for updates (`index.lexical.DocTerms`: an int32 term and a uint16 count per
-# distinct word of each text, a key per text) add 82% (0.82 -> 1.49 on bench/incremental.py's
-# 107k chunks): 1.2 x 1.82.
-BM25_BYTES_PER_CHAR = 2.2
+# counts kept for updates (`index.term_counts`: a uint16 count per entry in bm25s's own order,
+# a length and a key per text) add 31% (35.4 -> 46.2 MB on bench/incremental.py's 107k
+# chunks): 1.2 x 1.31. (The layout before kept each entry's term again: 2.2.)
+BM25_BYTES_PER_CHAR = 1.6
 MARGIN = 1.05  # on what is still to be written; with it the estimate came 4-7% over the real size
 
 

@@ -7,8 +7,8 @@
       gen-.../vectors.npy                    (float32 chunk vectors, row = chunk id)
       gen-.../dense.faiss                    (the vector index over those rows)
       gen-.../bm25/                          (bm25s lexical index over the same rows, and
-                                              doc_*.npy, doc_vocab.json: each row's term counts,
-                                              which an update reuses, `index.lexical.DocTerms`)
+                                              doc_keys.npy, doc_lengths.npy, term_counts.npy: the
+                                              term counts an update reuses, `index.term_counts`)
       gen-.../.verified.json                 (size, mtime, inode of the files that last passed)
       gen-.../statements.npy                 (article row, start, end, speaker id, reported per quote id)
       gen-.../statement_vectors.npy          (float32 vectors of quotes and reported statements)
@@ -31,6 +31,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -95,17 +96,68 @@ class Manifest:
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
 
-    def write(self, generation: Path) -> None:
+    def write(self, generation: Path, checksums: Checksums | None = None) -> None:
+        """With every file's checksum (those `checksums` computed meanwhile, if given)."""
         self.files = {
-            str(p.relative_to(generation)): {"sha256": _sha256(p), "bytes": p.stat().st_size}
-            for p in sorted(generation.rglob("*"))
-            if p.is_file() and p.name not in (MANIFEST, VERIFIED)
+            str(p.relative_to(generation)): {
+                "sha256": checksums.get(p) if checksums is not None else _sha256(p),
+                "bytes": p.stat().st_size}
+            for p in _generation_files(generation)
         }
         tmp = generation / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps(asdict(self), indent=2))
         _fsync(tmp)
         os.replace(tmp, generation / MANIFEST)
         _remember_verified(generation, _stamps(generation, self))  # just hashed: they pass
+
+
+def _generation_files(generation: Path) -> list[Path]:
+    return [p for p in sorted(generation.rglob("*"))
+            if p.is_file() and p.name not in (MANIFEST, VERIFIED)]
+
+
+class Checksums:
+    """The sha256 of a generation's files, computed on a thread as each step finishes its
+    files, while the build goes on (hashing and reading release the GIL): the manifest then
+    waits only for what is left, not for 500 MB hashed at the end. A file whose size, mtime
+    or inode changed after it was hashed is hashed again when asked for."""
+
+    def __init__(self, generation: Path):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.generation = generation
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="checksums")
+        self._jobs: dict[Path, Future[tuple[str, tuple[int, int, int] | None]]] = {}
+
+    def add_finished(self) -> None:
+        """Hash, in the background, every file of the generation not seen yet: call it when
+        the files written so far are final."""
+        for path in _generation_files(self.generation):
+            if path not in self._jobs:
+                self._jobs[path] = self._pool.submit(_hashed, path)
+
+    def get(self, path: Path) -> str:
+        job = self._jobs.get(path)
+        if job is not None:
+            digest, stamp = job.result()
+            if stamp is not None and stamp == _file_stamp(path):
+                return digest
+        return _sha256(path)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _file_stamp(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def _hashed(path: Path) -> tuple[str, tuple[int, int, int] | None]:
+    """The digest and the file's stamp, None when it changed while it was read."""
+    before = _file_stamp(path)
+    digest = _sha256(path)
+    return digest, (before if _file_stamp(path) == before else None)
 
 
 def _sha256(path: Path) -> str:

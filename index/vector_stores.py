@@ -29,6 +29,7 @@ class Live:
 
     generation: Path
     index_type: str | None
+    copied: int = 0  # leading rows of the new vectors copied from its vectors file as they are
 
 
 class Backend(Protocol):
@@ -58,7 +59,8 @@ class FaissBackend:
         file, index_type = self.path(collection), choose_index_type(len(vectors))
         if live is not None and live.index_type == index_type:  # an update that appends
             old = np.load(live.generation / VECTORS[collection], mmap_mode="r")
-            extended = FaissStore.extended(live.generation / file, index_type, vectors, old)
+            extended = FaissStore.extended(live.generation / file, index_type, vectors, old,
+                                           same=live.copied)
             if extended is not None:
                 return extended
         trained = (FaissStore.reusable(live.generation, live.index_type, index_type, file)

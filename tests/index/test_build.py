@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from index import store
 from index.build import BuildError, build
 from index.config import IndexSettings
+from index.records import Article
 from index.search import SearchIndex
 from tests.conftest import ROOT, SEED, data_file, write_jsonl_sample
 
@@ -56,6 +58,26 @@ def test_incremental_build_embeds_only_what_changed(corpus, settings, embedder):
     assert update.embedded_chunks == embedded  # nothing else was embedded again
     assert "A corrected headline" in [a.title for a in index.articles]
     assert json.loads(lines[-1])["id"] not in {a.id for a in index.articles}
+
+
+def test_fingerprints_are_lent_only_for_the_same_fields(corpus, settings, embedder, monkeypatch):
+    build([corpus], settings, embedder=embedder)
+    hashed: list[str] = []
+    real = Article.fingerprint.func
+    spy = cached_property(lambda a: hashed.append(a.id) or real(a))
+    monkeypatch.setattr(Article, "fingerprint", spy)
+    spy.__set_name__(Article, "fingerprint")
+    lines = (corpus / "fakes.jsonl").read_text().splitlines()
+    for field, value in (("date", "2001-02-03T04:05:06+00:00"), ("source", "Another"),
+                         ("url", "https://example.org/x")):
+        record = json.loads(lines[1])
+        record[field] = value
+        lines[1] = json.dumps(record)
+        (corpus / "fakes.jsonl").write_text("\n".join(lines) + "\n")
+        hashed.clear()
+        update = build([corpus], settings, embedder=embedder)
+        assert (update.changed, update.unchanged) == (1, 6), field
+        assert hashed == [record["id"]], field  # the unchanged ones' fingerprints were lent
 
 
 def test_reused_vectors_equal_fresh_ones(corpus, settings, embedder, tmp_path):

@@ -96,3 +96,7 @@ def test_extending_the_previous_index_equals_adding_every_vector(tmp_path: Path,
     changed[10] = grown[4_000]  # one old row differs: not an append, so not extended
     assert FaissStore.extended(tmp_path / FaissStore.FILE, index_type, changed, old) is None
     assert FaissStore.extended(tmp_path / FaissStore.FILE, index_type, old[:4_000], old) is None
+    # rows known copied from the old file are not compared; the rest still are
+    assert FaissStore.extended(tmp_path / FaissStore.FILE, index_type, changed, old, same=5) is None
+    known = FaissStore.extended(tmp_path / FaissStore.FILE, index_type, grown, old, same=4_000)
+    assert np.array_equal(faiss.serialize_index(known.index), faiss.serialize_index(full.index))

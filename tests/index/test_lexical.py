@@ -23,18 +23,21 @@ def test_words_match_bm25s():
         assert tokenize([text], return_ids=False) == [expected[TEXTS.index(text)]]
 
 
-# --- BM25 built from kept term counts (index.lexical.DocTerms) ---
+# --- BM25 built from kept term counts (index.term_counts.TermCounts) ---
 
+import json  # noqa: E402
 import random  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from index.lexical import DocTerms, LexicalIndex  # noqa: E402
+from index.lexical import LexicalIndex  # noqa: E402
+from index.term_counts import TermCounts  # noqa: E402
 
-WORDS = ("minister said talks ceasefire Idlib Kyiv Moscow aid convoy shelling warned denied "
-         "urged Red Cross WFP grain port Odesa sanctions Lavrov Carboni Zelenskyy running runs "
-         "the of and a it's").split()
+WORDS = ("minister said talks ceasefire Idlib Kyiv Moscow aid convoy shelling warned denied urged "  # noqa: SIM905
+         "Red Cross WFP grain port Odesa sanctions Lavrov Carboni Zelenskyy running runs the of "
+         "and a it's").split()
 
 
 def _texts(seed: int, n: int) -> list[str]:
@@ -87,9 +90,9 @@ def test_counts_are_reused_not_recomputed(tmp_path, monkeypatch):
                         lambda texts, return_ids=True: seen.extend(texts) or real(texts, return_ids))
     LexicalIndex.build(old + ["a new text about Odesa"], previous=tmp_path / "bm25")
     assert seen == ["a new text about Odesa"]
-    kept = DocTerms.load(tmp_path / "bm25")
-    assert kept is not None and len(kept.keys) == len(old)
-    assert np.diff(kept.offsets).sum() == len(kept.terms)
+    kept = TermCounts.load(tmp_path / "bm25")
+    assert kept is not None and kept.size == len(old)
+    assert kept.indptr[-1] == len(kept.indices) == len(kept.counts)
 
 
 def test_a_kept_prefix_needs_no_texts_and_equals_a_full_build(tmp_path):
@@ -107,3 +110,37 @@ def test_a_kept_prefix_needs_no_texts_and_equals_a_full_build(tmp_path):
     assert updated.terms.keys.tolist() == full.terms.keys.tolist()
     with pytest.raises(ValueError, match="cannot keep"):
         LexicalIndex.build(added, previous=tmp_path / "bm25", kept=len(old) + 1)
+
+
+def _save_old_layout(index: LexicalIndex, directory: Path) -> None:
+    """The layout before this one: each document's (term, count) entries in document order
+    (`doc_offsets.npy`, `doc_terms.npy`, `doc_counts.npy`, `doc_vocab.json`)."""
+    index.save(directory)
+    counts, folder = index.terms, directory / "bm25"
+    for name in ("doc_lengths.npy", "term_counts.npy"):
+        (folder / name).unlink()
+    order = np.argsort(counts.indices, kind="stable")
+    terms = np.repeat(np.arange(len(counts.vocab), dtype=np.int32), np.diff(counts.indptr))
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(counts.indices, minlength=counts.size))])
+    np.save(folder / "doc_offsets.npy", offsets.astype(np.int64))
+    np.save(folder / "doc_terms.npy", terms[order])
+    np.save(folder / "doc_counts.npy", counts.counts[order].astype(np.uint16))
+    (folder / "doc_vocab.json").write_text(json.dumps(counts.vocab))
+
+
+def test_an_old_layout_is_converted_on_first_read(tmp_path):
+    old = _texts(7, 150) + ["", "Lavrov unique-word-xyzzy said"]
+    built = LexicalIndex.build(old)
+    _save_old_layout(built, tmp_path)
+    assert LexicalIndex.has_terms(tmp_path / "bm25")
+    converted = TermCounts.load(tmp_path / "bm25")
+    for field in ("keys", "lengths", "indptr", "indices", "counts"):
+        assert np.array_equal(getattr(converted, field), getattr(built.terms, field)), field
+    assert converted.vocab == built.terms.vocab
+    added = _texts(8, 20) + ["Carboni plugh said"]
+    updated = LexicalIndex.build(added, previous=tmp_path / "bm25", kept=100)
+    full = LexicalIndex.build(old[:100] + added)
+    assert _columns(updated.retriever) == _columns(full.retriever)
+    updated.save(tmp_path / "next")  # saved in the new layout, the old files gone
+    assert sorted(p.name for p in (tmp_path / "next" / "bm25").glob("doc_*")) == [
+        "doc_keys.npy", "doc_lengths.npy"]

@@ -10,12 +10,13 @@ from pathlib import Path
 import numpy as np
 
 from index import build as build_module
-from index import store
+from index import speaker_directory, store
 from index.build import build
 from index.config import IndexSettings
 from index.embed import HashEmbedder
-from index.lexical import DocTerms, LexicalIndex
+from index.lexical import LexicalIndex
 from index.search import SearchIndex
+from index.term_counts import TermCounts
 from tests.conftest import SEED, data_file
 
 QUERIES = ["Idlib", "what did Lavrov say about the ceasefire", "Red Cross aid convoy",
@@ -32,14 +33,26 @@ def _rows(generation: Path) -> dict[str, list[tuple]]:
         db.close()
 
 
-def _doc_terms(directory: Path) -> list[tuple[bytes, list[tuple[str, int]]]]:
-    """Each BM25 document's text key with its terms and counts, whatever ids the terms got."""
-    kept = DocTerms.load(directory)
+def _doc_terms(directory: Path) -> list[tuple[bytes, int, list[tuple[str, int]]]]:
+    """Each BM25 document's text key and length with its terms and counts, whatever ids the
+    terms got (read back from the kept columns)."""
+    kept = TermCounts.load(directory)
     assert kept is not None, directory
-    spans = zip(kept.offsets[:-1].tolist(), kept.offsets[1:].tolist())
-    return [(key, sorted((kept.vocab[t], c) for t, c in zip(kept.terms[a:b].tolist(),
-                                                             kept.counts[a:b].tolist())))
-            for key, (a, b) in zip(kept.keys.tolist(), spans)]
+    terms = np.repeat(np.arange(len(kept.vocab)), np.diff(kept.indptr))
+    by_doc: list[list[tuple[str, int]]] = [[] for _ in range(kept.size)]
+    for doc, term, count in zip(kept.indices.tolist(), terms.tolist(), kept.counts.tolist()):
+        by_doc[doc].append((kept.vocab[term], count))
+    return [(key, int(n), sorted(entries))
+            for key, n, entries in zip(kept.keys.tolist(), kept.lengths.tolist(), by_doc)]
+
+
+def _columns(generation: Path, name: str) -> dict[str, tuple[list[int], bytes]]:
+    """Each term's documents and BM25 scores (bytes) as saved, whatever id the term got."""
+    counts = TermCounts.load(generation / name)
+    data = np.load(generation / name / "data.csc.index.npy")
+    return {term: (counts.indices[a:b].tolist(), data[a:b].tobytes())
+            for term, a, b in zip(counts.vocab, counts.indptr[:-1].tolist(),
+                                  counts.indptr[1:].tolist())}
 
 
 def _same_as_a_clean_build(corpus: Path, updated: IndexSettings, tmp_path: Path,
@@ -55,6 +68,7 @@ def _same_as_a_clean_build(corpus: Path, updated: IndexSettings, tmp_path: Path,
         assert np.array_equal(np.load(a_gen / name), np.load(b_gen / name)), name
     for name in (LexicalIndex.DIR, store.STATEMENT_FILES["bm25"]):  # what the next update keeps
         assert _doc_terms(a_gen / name) == _doc_terms(b_gen / name), name
+        assert _columns(a_gen, name) == _columns(b_gen, name), name  # every score, bit for bit
 
     a, b = SearchIndex.open(updated), SearchIndex.open(clean)
     try:
@@ -86,6 +100,15 @@ def test_base_plus_updates_equal_a_full_build(tmp_path, monkeypatch):
         return texts
 
     monkeypatch.setattr(build_module, "_write_statements", spy)
+    partial: list[bool] = []  # whether each update's speaker directory was updated, not remade
+    real_updated = speaker_directory.updated
+
+    def spy_directory(*args):
+        found = real_updated(*args)
+        partial.append(found is not None)
+        return found
+
+    monkeypatch.setattr(speaker_directory, "updated", spy_directory)
     lines = data_file("fakes", "articles.jsonl").read_text().splitlines()
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -117,4 +140,20 @@ def test_base_plus_updates_equal_a_full_build(tmp_path, monkeypatch):
     report = build([corpus], updated, embedder=embedder)
     assert report.removed == 5
     assert kept[-1][0] > 0 and kept[-1][1] > 0, kept  # statements too kept without texts
+    assert partial[-1], partial  # the directory updated for the speakers removed
+    _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
+
+    # articles added again, the directory made whole (as when many speakers change)
+    monkeypatch.setattr(speaker_directory, "MAX_CHANGED", 0)
+    (corpus / "b.jsonl").write_text("\n".join(lines[30:44]) + "\n")
+    report = build([corpus], updated, embedder=embedder)
+    assert report.new == 4 and not partial[-1], partial
+    _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
+
+    # and one more added, the directory updated for the speakers its statements name
+    monkeypatch.undo()
+    monkeypatch.setattr(speaker_directory, "updated", spy_directory)
+    (corpus / "b.jsonl").write_text("\n".join(lines[30:45]) + "\n")
+    report = build([corpus], updated, embedder=embedder)
+    assert report.new == 1 and partial[-1], partial
     _same_as_a_clean_build(corpus, updated, tmp_path, embedder)
