@@ -381,17 +381,23 @@ class _Registry:
                 words = words + [words[[w in _TITLES for w in words].index(True)]]
             if words and words[-1] in _ROLE_NOUNS and len(words) <= 12 and \
                     not _VERB_RE.search(cand):
-                return cand
+                obj = re.search(r"\b(?:to|of|for)\s+((?:the\s+)?(?:[\w’'-]+\s+){0,3}[\w-]+)$", cand)
+                if obj and re.search(r"[A-Z][\w’'-]+,\s*$", before[: m.start(1)]):
+                    return obj.group(1)  # "Ihor Zhovka, adviser to the Ukrainian president,
+                return cand  # Volodymyr Zelenskiy": the adviser is Zhovka, the president him
         after = self.masked[end : end + 230]
         m = re.match(r",\s+((?:the|a|an|[A-Z][\w’']*[’']s)\s+[^.,;:()_]{2,200}?)\s*(?:[,.;)]|$)",
-                     after)
+                     after) or _BARE_ROLE_AFTER.match(after)
         if m:
-            cand = m.group(1)
-            if len(cand) > 110:  # "a Clinton campaign aide in 2008 and now director of ...": the
-                cand = re.split(r"\s+(?:and|who|which|but)\s+", cand)[0]  # first of its roles
-            words = cand.lower().split()
-            if len(words) <= 14 and not _VERB_RE.search(cand) and \
-                    any(w.strip(",") in _TITLES or w in _SYNONYMS or w.endswith("er")
+            cand = re.split(r"\s+(?:who|which|whose)\s+", m.group(1))[0]  # "a scholar at X who
+            if len(cand) > 110:  # has studied ..."; "a Clinton campaign aide in 2008 and now
+                cand = re.split(r"\s+(?:and|but)\s+", cand)[0]  # director of ...": the first
+            while len(cand.split()) > 14 and re.search(r"\s+(?:in|at)\s+\S+.*$", cand):  # role
+                cand = re.sub(r"\s+(?:in|at)\s+(?:(?!\s+(?:in|at)\s).)*$", "", cand)  # "... in
+            words = cand.lower().split()  # the Donetsk region": its place dropped till it fits
+            if len(words) <= 14 and not re.search(r"\b[A-Z]$", cand) and \
+                    not _VERB_RE.search(cand) and \
+                    any(w.strip(",") in _ROLE_NOUNS or w in _SYNONYMS or w.endswith("er")
                         or w.endswith("ist") or w.endswith("ian") for w in words):
                 return cand
         return None
@@ -759,7 +765,16 @@ _ROLE_NOUNS = _TITLES | {
     "congressman", "congresswoman", "consultant", "operative", "historian", "expert", "writer",
     "host", "anchor", "columnist", "reporter", "journalist", "author", "ceo", "mother", "father",
     "wife", "husband", "son", "daughter", "brother", "sister", "friend", "campaigner",
+    "scholar", "fellow",
 }
+# ", president and chief executive of ...", ", diplomatic adviser to the president": a role
+# after a name without its article, up to two words before its role noun (no clause words).
+_ROLE_NOUN_ALT = "|".join(sorted(map(re.escape, _ROLE_NOUNS), key=len, reverse=True))
+_BARE_ROLE_AFTER = re.compile(
+    r",\s+((?:(?!(?:who|which|whose|that|when|where|while|as|and|but|or|was|is|were|are|has|"
+    r"had|have|will|would|said|says|told)\b)[a-z][\w-]*\s+){0,2}"
+    rf"(?:{_ROLE_NOUN_ALT})\s+(?:and\s+[a-z][\w\s-]*?\s+)?(?:of|to|for|at)\s+"
+    r"[^.,;:()_]{2,200}?)\s*(?:[,.;)]|$)")
 _ROLE_STOP = re.compile(
     r"(?:and|or|but|with|by|alongside|to|of|in|on|at|from|as|that|who|which|is|was|were|are|"
     r"has|had|have|be|been|than|against|about|after|before|said|says|told|when|while|if|"

@@ -105,6 +105,9 @@ def _resolve(np: str, pos: int, reg: _Registry,
         if head_first and not parts and not _is_np(p):  # "X head of Y adding that ..."
             p = re.split(r"\s+(?:adding|saying|noting|who|which|that|had|has|have|was|were|is|"
                          r"are|after|when|as|while)\b", p, maxsplit=1)[0]
+        if head_first and parts and not _is_np(p) and not _SKIP_PART.match(p):
+            p = re.split(r"\s+(?:who|which|whose)\b", p, maxsplit=1)[0]  # "said X, a scholar at
+            # Y who has studied sanctions": the appositive before its relative clause is the role
         if (_SKIP_PART.match(p) and not re.match(r"[A-Z]{2,}\b", p)) or not _is_np(p):
             p = "" if head_first and parts else (_trailing_np(p, relative) or "")
             trailing.add(p)
@@ -122,8 +125,13 @@ def _resolve(np: str, pos: int, reg: _Registry,
     pronouns = [p for p in parts if p.lower() in _PRONOUNS]
     if pronouns and not head_first and parts[-1] in pronouns:
         parts = parts[-1:]  # "..., who he said": the pronoun next to the verb speaks
-    for part in parts:
-        hit = None if part in pronouns else _named(part, pos, reg)
+    hits = [None if part in pronouns else _named(part, pos, reg) for part in parts]
+    if not head_first and len(parts) >= 3 and hits[-1] and hits[-3] and not hits[-2] and \
+            hits[-3][2] == "person" and \
+            re.search(r"\b(?:to|of|for)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}[\w-]+$", parts[-2]) and \
+            parts[-2].split()[-1].lower() in _ROLE_NOUNS:  # "Ihor Zhovka, adviser to the
+        return hits[-3][0], parts[-2], True  # president, Volodymyr Zelenskiy, said": the adviser
+    for part, hit in zip(parts, hits, strict=True):
         if hit:
             (cut_named if part in trailing else named).append(hit)
         elif part not in pronouns and part not in trailing:
@@ -351,9 +359,10 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
                 ent = reg.person(" ".join(name), pos)
                 role = part[first.end() :].strip(" ,") or None
                 return (ent.name if ent else " ".join(name)), role, "person"
-        if re.search(r"\b(?:at|in|from|with|to|by|of|for|on|about|against)\s+(?:the\s+)?$",
-                     part[: org_m.start()]):
-            return None  # "a doctoral candidate at the Georgia Institute of Technology"
+        if re.search(r"\b(?:at|in|from|with|to|by|of|for|on|about|against)\s+(?:the\s+)?"
+                     r"(?:[A-Z0-9][\w’'.-]*\s+)*$", part[: org_m.start()]):
+            return None  # "a doctoral candidate at the Georgia Institute of Technology",
+            # "chief executive of the Cleveland 2016 Host Committee": a role, not the speaker
         ent = reg.org(org_m.group())
         if ent:
             return ent.name, None, "org"
@@ -365,8 +374,8 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     field = _field_and_name(_tokens(run), part[: m.start()])
     if field:  # "Secretary of State John Kerry": the title's field, then the name
         prefix, run = " ".join([prefix, *field[0]]), " ".join(field[1])
-    elif re.search(r"\b(?:for|of|in|at|from|to|on|with|and|by|about|against|over)\s+(?:the\s+)?$",
-                   part[: m.start()]):
+    elif re.search(r"\b(?:for|of|in|at|from|to|on|with|and|by|about|against|over)\s+(?:the\s+)?"
+                   r"(?:[A-Z0-9][\w’'.-]*\s+)*$", part[: m.start()]):
         return None  # the name is an object ("director for the Near East"), not the head
     # A possessive run followed by a lowercase noun ("the ICRC’s director ...") is not the subject.
     if re.match(r"[’']s\b", part[m.end() - 2 : m.end()] if m.group().endswith(("’s", "'s"))

@@ -3,7 +3,7 @@ person introduced earlier; titles, parentheticals and long organisation names pa
 
 from __future__ import annotations
 
-from index.quotes import extract_quotes
+from index.quotes import extract_quotes, extract_statements
 from tests.index.quotes.helpers import make, speaker_of
 
 
@@ -146,3 +146,37 @@ def test_a_person_named_after_in_is_still_a_person() -> None:
     text = ("The party hopes to draw in Bernie Sanders supporters. Sanders spoke on Monday.\n\n"
             "“We will win,” he said.")
     assert speaker_of(text, "We will win") == "Bernie Sanders"
+
+
+def roles(text: str) -> list[tuple[str | None, str | None]]:
+    return [(q.speaker, q.role) for q in extract_quotes(make(text))]
+
+
+def test_role_without_an_article_after_said_name() -> None:
+    text = ("“We have never had this much attention,” said Dana Holt, president and chief "
+            "executive of the Riverton 2016 Host Committee.")
+    assert roles(text) == [("Dana Holt", "president and chief executive of the Riverton 2016 "
+                                         "Host Committee")]
+
+
+def test_relative_clause_after_an_appositive_is_not_the_role() -> None:
+    text = ("“There will be no ban as such,” said Ilse Varga, a visiting scholar at Danube "
+            "University who has studied trade embargoes for years.")
+    assert roles(text) == [("Ilse Varga", "a visiting scholar at Danube University")]
+
+
+def test_role_given_anywhere_in_the_article_reaches_a_surname_quote() -> None:
+    text = ("Petro Hrytsenko, the patrol police chief for the towns of Aldbury and Brenmore in "
+            "the Northern region, is wary of the word traitor.\n\n“These are not trained spies,” "
+            "said Hrytsenko.")
+    assert roles(text) == [("Petro Hrytsenko", "the patrol police chief for the towns of "
+                                               "Aldbury and Brenmore")]
+
+
+def test_adviser_to_a_named_president_is_the_speaker_and_the_president_is_not() -> None:
+    text = ("Oren Malko, diplomatic adviser to the Freedonian president, Rufus Teasdale, has "
+            "said that the country will not give up land. Speaking to a radio station, Malko "
+            "said: “We are not going to give away territory.”")
+    found = extract_statements(make(text))
+    assert {(q.speaker, q.role) for q in found} == {
+        ("Oren Malko", "diplomatic adviser to the Freedonian president")}
