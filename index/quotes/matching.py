@@ -106,7 +106,11 @@ def necessary_words(query: str) -> tuple[str, ...]:
 _FILLER = {"the", "of", "a", "an"}
 _LEAD = {"head", "chief", "director", "leader", "chair", "chairman", "chairwoman", "boss"}
 _SPOKES = {"spokesman", "spokeswoman", "spokesperson"}
-_ROLE_SYNONYMS = {w: _LEAD - {w} for w in _LEAD} | {w: _SPOKES - {w} for w in _SPOKES}
+_ABBREVIATED = {"senator": "sen", "representative": "rep", "governor": "gov"}  # "Sen., Democrat
+# of New York" is "the New York senator"
+_ROLE_SYNONYMS = ({w: _LEAD - {w} for w in _LEAD} | {w: _SPOKES - {w} for w in _SPOKES}
+                  | {w: {a} for w, a in _ABBREVIATED.items()}
+                  | {a: {w} for w, a in _ABBREVIATED.items()})
 
 
 def _has_acronym(quote: Quote, acronym: str) -> bool:

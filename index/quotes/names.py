@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from index.quotes.marks import _paragraphs
+from index.quotes.us_states import party_state
 from index.quotes.vocab import (
     _HONORIFICS,
     _NAME_TOKEN,
@@ -317,6 +318,10 @@ class _Registry:
                 role = " ".join(title) if title and not all(
                     t.lower() in _HONORIFICS for t in title) else None
                 role = role or self._role_around(m.start(), m.end(), title)
+                tag = re.match(r"\s*(\([^()]{2,20}\))", masked[m.end() : m.end() + 24])
+                where = party_state(tag.group(1)) if tag else None  # "Sen. X (D-NY)"
+                if where:
+                    role = f"{role}, {where}" if role else where
                 self._add_person(full, start, role)
         surnames = {full.split()[-1] for full in self.people}
         for name, start in honoured.items():

@@ -90,7 +90,8 @@ def _resolve(np: str, pos: int, reg: _Registry,
     Of several comma-separated parts the one next to the verb is the subject: the last in
     "the ICRC's director, Fabrizio Carboni, said", the first (`head_first`) in
     "said Mattie Thomas, 66, ... south of Florence"."""
-    np = re.sub(r"\s*\([^()]{0,40}\)", "", np)  # "(R-S.C.)", "(D-NY)"
+    np = re.sub(r"\s*\([^()]{0,40}(?:\)|$)", "", np)  # "(R-S.C.)", "(D-NY)", "(R-Fla" cut at
+    # its period by the cue
     np = _IN_A_DOCUMENT.sub("", np)  # "said Sean Spicer in a Friday tweet"
     np = re.sub(r"^.*?\b\d{1,2} [A-Z][a-z]+ \d{4} \d{1,2}\.\d{2}\s*", "", np)  # live-blog stamps
     np = _LEAD_JUNK.sub("", np.strip(" ,;:—–-\n")).strip(" ,")
@@ -408,8 +409,9 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
         return None  # "the D.J." is a description, not a name
     if name and _is_person_name(name):
         ent = reg.person(" ".join(name), pos)
-        if ent:
-            return ent.name, role or ent.role, "person"
+        if ent:  # "Sen." in the cue, "Sen., Democrat of New York" where the name came first
+            fuller = ent.role if ent.role and role and ent.role.startswith(role) else None
+            return ent.name, fuller or role or ent.role, "person"
         if len(name) == 1 and not title and reg.org(name[0]):
             return reg.org(name[0]).name, None, "org"
         return " ".join(name), role, "person"
