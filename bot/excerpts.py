@@ -61,21 +61,32 @@ def statement_run(index: SearchIndex, record: QuoteRecord,
         return [record]
     text = index.article_text(record.article_row)
 
-    def joins(a: QuoteRecord, b: QuoteRecord) -> bool:
+    def joins(a: QuoteRecord, b: QuoteRecord, role: str | None) -> bool:
         gap = text[a.quote.end : b.quote.start]
-        return (a.quote.speaker == b.quote.speaker and a.quote.role == b.quote.role
+        return (a.quote.speaker == b.quote.speaker and _same_role(role, b.quote.role)
                 and not a.quote.reported and not b.quote.reported
                 and len(gap) <= RUN_GAP and ("\n" not in gap or _continues(gap)))
 
-    first = last = at
-    while first > 0 and joins(article_quotes[first - 1], article_quotes[first]):
-        first -= 1
-    while last + 1 < len(article_quotes) and joins(article_quotes[last], article_quotes[last + 1]):
-        last += 1
+    first = last = 0  # the article cut into runs in reading order, up to the one holding `at`
+    role = article_quotes[0].quote.role  # the run's, once one of its quotes gives one
+    for i in range(1, len(article_quotes)):
+        if joins(article_quotes[i - 1], article_quotes[i], role):
+            last, role = i, role or article_quotes[i].quote.role
+        elif i > at:
+            break
+        else:
+            first = last = i
+            role = article_quotes[i].quote.role
     run = article_quotes[first : last + 1]
     while len(run) > 1 and run[-1].quote.end - run[0].quote.start > RUN_CHARS:
         run = run[1:] if run[0].id != record.id else run[:-1]  # keep the quote that was picked
     return run
+
+
+def _same_role(a: str | None, b: str | None) -> bool:
+    """One person's role, or none given: "“...,” said X, a pollster. “...,” he said" is one
+    person's one statement; two roles that differ are two people of one name."""
+    return a == b or a is None or b is None
 
 
 def _continues(gap: str) -> bool:

@@ -95,3 +95,19 @@ def test_a_few_quoted_words_are_shown_in_their_sentence_with_the_articles_marks(
     assert shown(FakeIndex(), whole, [whole])[1] == "quote"  # a full quote: its words alone
     reported = QuoteRecord(3, 0, Quote("a", 0, 20, "ICRC", None, None, reported=True), "h3")
     assert shown(index, reported, [reported]) == ("The plant was quiet.", "reported")
+
+
+def test_a_role_given_once_does_not_split_one_persons_statement():
+    text = ("“Men fear for their savings,” said Ana Ruiz, a pollster for Vox Civica, “not for "
+            "their jobs.” “It is wrong,” said Ana Ruiz, a judge.")
+    index = FakeIndex(text=text)
+
+    def said(fragment: str, role: str | None, rid: int) -> QuoteRecord:
+        start = text.index(fragment)
+        return QuoteRecord(rid, 0, Quote("a", start, start + len(fragment), "Ana Ruiz", role,
+                                         None), f"r{rid}")
+
+    quotes = [said("Men fear for their savings,", "a pollster for Vox Civica", 1),
+              said("not for their jobs.", None, 2), said("It is wrong,", "a judge", 3)]
+    assert [r.id for r in statement_run(index, quotes[1], quotes)] == [1, 2]
+    assert [r.id for r in statement_run(index, quotes[2], quotes)] == [3]  # another Ana Ruiz
