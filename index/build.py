@@ -40,7 +40,7 @@ from index.statements import STATEMENTS
 log = logging.getLogger(__name__)
 
 CHUNKER = "sentences-v1"
-EXTRACTOR = "quotes-v19"  # bump whenever what the extractor finds changes: every article is read again
+EXTRACTOR = "quotes-v20"  # bump whenever what the extractor finds changes: every article is read again
 
 
 @dataclass

@@ -178,10 +178,11 @@ def _speaker_verb_before(before: str, s0: int, sp: _Span, reg: _Registry) -> boo
                 return True
             continue
         cut = max(head.rfind("”"), head.rfind('"'), head.rfind("_"))
-        clause = head[cut + 1 :] if cut >= 0 else head
+        whole = head[cut + 1 :] if cut >= 0 else head
         clause = re.sub(r"^.*\b(?:and|but|while|as|after|before|because|when)\s+(?=[A-Za-z])",
-                        "", clause) if len(clause.split()) > 14 else clause
-        spk, role, ok = _resolve(clause, s0 + (cut + 1 if cut >= 0 else 0), reg)
+                        "", whole) if len(whole.split()) > 14 else whole
+        at = s0 + (cut + 1 if cut >= 0 else 0) + len(whole) - len(clause)  # "..., who ... when
+        spk, role, ok = _resolve(clause, at, reg)  # she called": "she" after the one named there
         spk, role = _pronoun_writer(clause, vm.group(), s0 + vm.start(), reg) or (spk, role)
         if not ok and cut >= 0:
             continue

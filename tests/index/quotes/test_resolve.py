@@ -285,3 +285,10 @@ def test_a_place_or_a_respelt_full_name_before_said_is_no_new_person() -> None:
     respelt = ("Volodymyr Zelenskiy spoke to Joe Biden on Monday. “We will win,” Zelensky said. "
                "Later he added: “Russia has no courage to admit defeat.”")
     assert speaker_of(respelt, "no courage") == "Volodymyr Zelenskiy"
+
+
+def test_a_pronoun_after_a_clause_refers_to_who_was_named_in_it() -> None:
+    text = ("He is backing the governor and will help her defeat GOP nominee Paul Varga.\n\n"
+            "My favourite description of him came from Hampton University student Dana "
+            "Oyelaran, who made me smile when she called him “somebody’s savage grandpa.”")
+    assert speaker_of(text, "savage grandpa") == "Dana Oyelaran"
