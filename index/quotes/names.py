@@ -386,10 +386,10 @@ class _Registry:
                 words = words + [words[[w in _TITLES for w in words].index(True)]]
             if words and words[-1] in _ROLE_NOUNS and len(words) <= 12 and \
                     not _VERB_RE.search(cand):
-                obj = re.search(r"\b(?:to|of|for)\s+((?:the\s+)?(?:[\w’'-]+\s+){0,3}[\w-]+)$", cand)
+                obj = _object_role(cand)
                 if obj and re.search(r"[A-Z][\w’'-]+,\s*$", before[: m.start(1)]):
-                    return obj.group(1)  # "Ihor Zhovka, adviser to the Ukrainian president,
-                return cand  # Volodymyr Zelenskiy": the adviser is Zhovka, the president him
+                    return obj  # "Ihor Zhovka, adviser to the Ukrainian president, Volodymyr
+                return cand  # Zelenskiy": the adviser is Zhovka, the president him
         after = self.masked[end : end + 230]
         m = re.match(r",\s+((?:the|a|an|[A-Z][\w’']*[’']s)\s+[^.,;:()_]{2,200}?)\s*(?:[,.;)]|$)",
                      after) or _BARE_ROLE_AFTER.match(after)
@@ -780,6 +780,16 @@ _BARE_ROLE_AFTER = re.compile(
     r"had|have|will|would|said|says|told)\b)[a-z][\w-]*\s+){0,2}"
     rf"(?:{_ROLE_NOUN_ALT})\s+(?:and\s+[a-z][\w\s-]*?\s+)?(?:of|to|for|at)\s+"
     r"[^.,;:()_]{2,200}?)\s*(?:[,.;)]|$)")
+_OBJECT_ROLE = re.compile(r"\b(?:to|of|for)\s+((?:the\s+)?(?:[\w’'-]+\s+){0,3}([\w-]+))$")
+
+
+def _object_role(desc: str) -> str | None:
+    """The role a description's object holds ("adviser to [the Ukrainian president]"), or None:
+    in "A, adviser to the president, B" that role is B's, and the description A's."""
+    m = _OBJECT_ROLE.search(desc)
+    return m.group(1) if m and m.group(2).lower() in _ROLE_NOUNS else None
+
+
 _ROLE_STOP = re.compile(
     r"(?:and|or|but|with|by|alongside|to|of|in|on|at|from|as|that|who|which|is|was|were|are|"
     r"has|had|have|be|been|than|against|about|after|before|said|says|told|when|while|if|"

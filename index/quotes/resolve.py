@@ -16,6 +16,7 @@ from index.quotes.names import (
     _is_org,
     _is_person_name,
     _last_before,
+    _object_role,
     _Registry,
     _split_owner,
     _split_title,
@@ -128,9 +129,7 @@ def _resolve(np: str, pos: int, reg: _Registry,
         parts = parts[-1:]  # "..., who he said": the pronoun next to the verb speaks
     hits = [None if part in pronouns else _named(part, pos, reg) for part in parts]
     if not head_first and len(parts) >= 3 and hits[-1] and hits[-3] and not hits[-2] and \
-            hits[-3][2] == "person" and \
-            re.search(r"\b(?:to|of|for)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}[\w-]+$", parts[-2]) and \
-            parts[-2].split()[-1].lower() in _ROLE_NOUNS:  # "Ihor Zhovka, adviser to the
+            hits[-3][2] == "person" and _object_role(parts[-2]):  # "Ihor Zhovka, adviser to the
         return hits[-3][0], parts[-2], True  # president, Volodymyr Zelenskiy, said": the adviser
     for part, hit in zip(parts, hits, strict=True):
         if hit:
@@ -339,6 +338,11 @@ def _is_np(text: str) -> bool:
         r"\b(?:is|was|were|are|be|been|had|has|have|that|if|because)\b", text)
 
 
+# After a preposition, what comes before a name run that is its object: "the", and capitalised
+# words or numbers of the same name ("chief executive of the Cleveland 2016 Host Committee").
+_NAMED_OBJECT = r"(?:the\s+)?(?:[A-Z0-9][\w’'.-]*\s+)*$"
+
+
 def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] | None:
     """A proper name in `part` (person or organisation) as (speaker, role, kind)."""
     lead = _RUN_RE.match(part)
@@ -360,8 +364,8 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
                 ent = reg.person(" ".join(name), pos)
                 role = part[first.end() :].strip(" ,") or None
                 return (ent.name if ent else " ".join(name)), role, "person"
-        if re.search(r"\b(?:at|in|from|with|to|by|of|for|on|about|against)\s+(?:the\s+)?"
-                     r"(?:[A-Z0-9][\w’'.-]*\s+)*$", part[: org_m.start()]):
+        if re.search(r"\b(?:at|in|from|with|to|by|of|for|on|about|against)\s+" + _NAMED_OBJECT,
+                     part[: org_m.start()]):
             return None  # "a doctoral candidate at the Georgia Institute of Technology",
             # "chief executive of the Cleveland 2016 Host Committee": a role, not the speaker
         ent = reg.org(org_m.group())
@@ -375,8 +379,8 @@ def _named(part: str, pos: int, reg: _Registry) -> tuple[str, str | None, str] |
     field = _field_and_name(_tokens(run), part[: m.start()])
     if field:  # "Secretary of State John Kerry": the title's field, then the name
         prefix, run = " ".join([prefix, *field[0]]), " ".join(field[1])
-    elif re.search(r"\b(?:for|of|in|at|from|to|on|with|and|by|about|against|over)\s+(?:the\s+)?"
-                   r"(?:[A-Z0-9][\w’'.-]*\s+)*$", part[: m.start()]):
+    elif re.search(r"\b(?:for|of|in|at|from|to|on|with|and|by|about|against|over)\s+" +
+                   _NAMED_OBJECT, part[: m.start()]):
         return None  # the name is an object ("director for the Near East"), not the head
     # A possessive run followed by a lowercase noun ("the ICRC’s director ...") is not the subject.
     if re.match(r"[’']s\b", part[m.end() - 2 : m.end()] if m.group().endswith(("’s", "'s"))
